@@ -1,0 +1,41 @@
+"""Time every chapter from a cold kernel (TensorFlow start-up included) and print a table.
+
+    python3 tasks.py benchmark [chapter ...]
+
+Nothing is written back to the notebooks and nothing is asserted: the budget (DEVELOPERS.md) is
+60 s per chapter and 6 minutes for the whole book on 2 CPU cores; compare by eye.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+
+from execute_chapters import ROOT, chapter_paths, execute
+
+BUDGET_CHAPTER_S = 60
+BUDGET_BOOK_S = 360
+
+
+def main() -> None:
+    paths = chapter_paths(sys.argv[1:])
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}")
+    rows = []
+    for path in paths:
+        seconds = execute(path, write=False)
+        rows.append((path.relative_to(ROOT).as_posix(), seconds))
+        print(f"  {rows[-1][0]}: {seconds:.1f} s", flush=True)
+    width = max(len(name) for name, _ in rows)
+    print()
+    print(f"{'chapter'.ljust(width)}  seconds  budget")
+    for name, seconds in rows:
+        flag = "" if seconds <= BUDGET_CHAPTER_S else "  OVER"
+        print(f"{name.ljust(width)}  {seconds:7.1f}  {BUDGET_CHAPTER_S:>6}{flag}")
+    total = sum(s for _, s in rows)
+    flag = "" if total <= BUDGET_BOOK_S else "  OVER"
+    print(f"{'total'.ljust(width)}  {total:7.1f}  {BUDGET_BOOK_S:>6}{flag}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""One entry point for everything a reader or developer runs, with only Python 3.11+ installed.
+
+    python3 tasks.py build       # build the HTML book into _build/html from the stored outputs
+    python3 tasks.py test        # run every test: utils unit tests, nbval over the chapters, book build
+    python3 tasks.py execute     # re-execute the chapters in place to refresh their stored outputs
+    python3 tasks.py benchmark   # time every chapter from a cold kernel and print a table
+
+Every command first creates (or reuses) the virtual environment `.venv` with the pinned versions
+of requirements.txt; it is rebuilt only when requirements.txt or pyproject.toml change.
+Extra arguments after the command are passed on (to pytest, or chapter names to execute/benchmark).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".requirements-stamp"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def _requirements_hash() -> str:
+    digest = hashlib.sha256()
+    for name in ("requirements.txt", "pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_environment() -> None:
+    """Create .venv and install the pinned requirements, unless it is already up to date."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
+    wanted = _requirements_hash()
+    if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    print(f"Setting up the virtual environment in {VENV} (a few minutes, once)...", flush=True)
+    if not PYTHON.exists():
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check"]
+    run([*pip, "install", "--quiet", "--upgrade", "pip"])
+    run([*pip, "install", "--quiet", "-r", str(ROOT / "requirements.txt")])
+    STAMP.write_text(wanted)
+
+
+def run(command: list[str], **kwargs) -> None:
+    """Run a command from the repository root; exit with its status if it fails."""
+    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
+    completed = subprocess.run(command, cwd=ROOT, env=env, **kwargs)
+    if completed.returncode != 0:
+        sys.exit(completed.returncode)
+
+
+def build(args: list[str]) -> None:
+    """Build the HTML book from the notebooks' stored outputs (no execution)."""
+    run([str(BIN / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going", *args])
+    print(f"Open {ROOT / '_build' / 'html' / 'index.html'} in a browser.")
+
+
+def test(args: list[str]) -> None:
+    """Unit tests of utils, nbval over every chapter, the claims registry and the book build."""
+    run([str(PYTHON), "-m", "pytest", "-n", "2", "--dist", "loadscope", *args])
+
+
+def execute(args: list[str]) -> None:
+    """Re-execute chapters in place (all, or the ones named) to refresh their stored outputs."""
+    run([str(PYTHON), str(ROOT / "scripts" / "execute_chapters.py"), *args])
+
+
+def benchmark(args: list[str]) -> None:
+    """Execute every chapter from a cold kernel and print seconds per chapter."""
+    run([str(PYTHON), str(ROOT / "scripts" / "benchmark.py"), *args])
+
+
+COMMANDS = {"build": build, "test": test, "execute": execute, "benchmark": benchmark}
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    ensure_environment()
+    COMMANDS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

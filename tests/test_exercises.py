@@ -1,0 +1,39 @@
+import numpy as np
+import pytest
+
+from utils import data, exercises, numpy_cnn
+
+
+def test_kernel_gradient_accepts_a_correct_answer(capsys):
+    exercises.check_kernel_gradient(lambda x, g, shape: numpy_cnn.conv2d_backward(x, np.zeros(shape), g)[1])
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda x, g, shape: np.zeros(shape),
+        lambda x, g, shape: 2 * numpy_cnn.conv2d_backward(x, np.zeros(shape), g)[1],
+        lambda x, g, shape: np.zeros((1, 1)),
+    ],
+)
+def test_kernel_gradient_rejects_wrong_answers(answer):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_kernel_gradient(answer)
+
+
+def test_kernel_gradient_needs_a_function():
+    with pytest.raises(TypeError):
+        exercises.check_kernel_gradient(np.zeros(3))
+
+
+def test_zero_init_accuracy():
+    digits = data.load_digits()
+    right = float(np.mean(digits.y_test == np.bincount(digits.y_train).argmax()))
+    exercises.check_zero_init_accuracy(right, digits)
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_zero_init_accuracy(0.1, digits)
+    with pytest.raises(ValueError):
+        exercises.check_zero_init_accuracy(1.5, digits)
+    with pytest.raises(TypeError):
+        exercises.check_zero_init_accuracy("0.1", digits)

@@ -1,0 +1,122 @@
+import keras
+import numpy as np
+import pytest
+
+from utils import data, models, probes, reproducibility
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return data.load_digits()
+
+
+def test_small_cnn_shapes_and_names(digits):
+    model = models.small_cnn(digits.input_shape, filters=(4, 6), dense_units=16)
+    assert [layer.name for layer in model.layers] == ["conv1", "conv2", "flatten", "dense1", "logits"]
+    assert model.output_shape == (None, 10)
+    assert model.get_layer("conv2").kernel.shape == (3, 3, 4, 6)
+
+
+def test_small_cnn_uses_the_initializer(digits):
+    model = models.small_cnn(digits.input_shape, keras.initializers.Constant(0.5))
+    for kernel in models.kernels(model).values():
+        assert np.all(kernel == 0.5)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"input_shape": (8, 8)}, {"input_shape": (8, 8, 1), "filters": ()}, {"input_shape": (8, 8, 1), "filters": (4, 0)},
+     {"input_shape": (4, 4, 1), "filters": (2, 2)}, {"input_shape": (8, 8, 1), "dense_units": 0}],
+)
+def test_small_cnn_rejects_bad_arguments(kwargs):
+    with pytest.raises(ValueError):
+        models.small_cnn(**kwargs)
+
+
+def test_small_cnn_rejects_unknown_initializer(digits):
+    with pytest.raises(ValueError):
+        models.small_cnn(digits.input_shape, "no_such_initializer")
+
+
+def test_training_learns_and_is_deterministic(digits):
+    results = []
+    for _ in range(2):
+        reproducibility.seed_everything(11)
+        model = models.compile_sgd(models.small_cnn(digits.input_shape, "he_uniform"), 0.05, 0.9)
+        history = models.train(model, digits, epochs=3)
+        results.append((history, models.kernels(model), models.test_accuracy(model, digits)))
+    assert results[0][0]["loss"][-1] < results[0][0]["loss"][0]
+    assert results[0][2] > 0.5
+    assert results[0][0] == results[1][0]
+    for name in results[0][1]:
+        np.testing.assert_array_equal(results[0][1][name], results[1][1][name])
+
+
+def test_compile_and_train_reject_bad_arguments(digits):
+    model = models.small_cnn(digits.input_shape)
+    with pytest.raises(ValueError, match="compile"):
+        models.train(model, digits, epochs=1)
+    with pytest.raises(ValueError):
+        models.compile_sgd(model, learning_rate=0)
+    with pytest.raises(ValueError):
+        models.compile_sgd(model, momentum=1.0)
+    models.compile_sgd(model)
+    with pytest.raises(ValueError):
+        models.train(model, digits, epochs=0)
+
+
+def test_perturb_kernels(digits):
+    model = models.small_cnn(digits.input_shape, keras.initializers.Constant(0.1))
+    models.perturb_kernels(model, std=0.01, seed=0, layer_names=["conv1"])
+    kernels = models.kernels(model)
+    assert probes.distinct_units(kernels["conv1"]) == 8
+    assert probes.unit_spread(kernels["conv2"]) == 0.0
+    assert abs(kernels["conv1"].std() - 0.01) < 0.005
+    with pytest.raises(ValueError, match="no layer"):
+        models.perturb_kernels(model, std=0.01, seed=0, layer_names=["conv9"])
+    with pytest.raises(ValueError):
+        models.perturb_kernels(model, std=0.0, seed=0)
+
+
+def test_kernel_gradients_zero_and_nonzero(digits):
+    x, y = digits.x_train[:32], digits.y_train[:32]
+    zero = probes.kernel_gradients(models.small_cnn(digits.input_shape, "zeros"), x, y)
+    assert set(zero) == {"conv1", "conv2", "dense1", "logits"}
+    assert all(not g.any() for g in zero.values())
+    random = probes.kernel_gradients(models.small_cnn(digits.input_shape, "he_uniform"), x, y)
+    assert all(np.abs(g).max() > 0 for g in random.values())
+    with pytest.raises(ValueError):
+        probes.kernel_gradients(models.small_cnn(digits.input_shape), x, y[:5])
+
+
+def test_kernel_gradients_match_finite_difference(digits):
+    keras.utils.set_random_seed(0)
+    model = models.small_cnn(digits.input_shape, "he_uniform", filters=(2,), dense_units=4, activation="tanh")
+    x, y = digits.x_train[:16], digits.y_train[:16]
+    grad = probes.kernel_gradients(model, x, y)["conv1"][0, 0, 0, 0]
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    kernel = model.get_layer("conv1").kernel
+    base, eps = kernel.numpy(), 1e-3
+    losses = []
+    for sign in (1, -1):
+        shifted = base.copy()
+        shifted[0, 0, 0, 0] += sign * eps
+        kernel.assign(shifted)
+        losses.append(float(loss_fn(y, model(x))))
+    kernel.assign(base)
+    assert grad == pytest.approx((losses[0] - losses[1]) / (2 * eps), rel=0.02, abs=1e-3)
+
+
+def test_unit_spread_and_distinct_units():
+    same = np.ones((3, 3, 1, 4))
+    assert probes.unit_spread(same) == 0.0 and probes.distinct_units(same) == 1
+    different = np.arange(8.0).reshape(2, 4)
+    assert probes.unit_spread(different) == 3.0 and probes.distinct_units(different) == 4
+    almost = np.array([[1.0, 1.0 + 1e-9, 2.0]])
+    assert probes.distinct_units(almost) == 3 and probes.distinct_units(almost, tolerance=1e-6) == 2
+    with pytest.raises(ValueError):
+        probes.unit_spread(np.ones(4))
+    with pytest.raises(ValueError):
+        probes.unit_spread(np.ones((4, 1)))
+    with pytest.raises(ValueError):
+        probes.distinct_units(np.ones((2, 2)), tolerance=-1)

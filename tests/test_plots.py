@@ -1,0 +1,47 @@
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from utils import plots  # noqa: E402
+
+
+def test_book_style_applies_colour_blind_palette():
+    plots.use_book_style()
+    colours = [c["color"] for c in matplotlib.rcParams["axes.prop_cycle"]]
+    assert colours[:3] == plots.OKABE_ITO[:3]
+
+
+def test_plot_filters_has_title_labels_and_colour_bars():
+    rng = np.random.default_rng(0)
+    fig = plots.plot_filters({"a": rng.normal(size=(3, 3, 1, 4)), "b": np.zeros((3, 3, 1, 2))}, title="T")
+    assert fig._suptitle.get_text() == "T"
+    image_axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    assert len(image_axes) == 8
+    colorbars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(colorbars) == 2 and all(cb.get_ylabel() == "weight" for cb in colorbars)
+    assert image_axes[0].get_ylabel() == "a" and image_axes[0].get_title() == "filter 1"
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "rows, kwargs", [({}, {}), ({"a": np.zeros((3, 3, 4))}, {}), ({"a": np.zeros((3, 3, 1, 2))}, {"input_channel": 1})]
+)
+def test_plot_filters_rejects_bad_input(rows, kwargs):
+    with pytest.raises(ValueError):
+        plots.plot_filters(rows, title="T", **kwargs)
+
+
+def test_plot_curves_labels_everything():
+    ax = plots.plot_curves({"x": [1, 2, 3], "y": [3, 2, 1]}, title="T", xlabel="epoch", ylabel="loss", logy=True)
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), ax.get_yscale()) == ("T", "epoch", "loss", "log")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["x", "y"]
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("curves", [{}, {"x": []}, {"x": [[1, 2]]}])
+def test_plot_curves_rejects_bad_input(curves):
+    with pytest.raises(ValueError):
+        plots.plot_curves(curves, title="T", xlabel="x", ylabel="y")

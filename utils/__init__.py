@@ -1,0 +1,23 @@
+"""Shared code of the course *Initializing Neural Networks*.
+
+Importing `utils` quietens TensorFlow's C++ logging and turns off oneDNN's reordered float sums
+before TensorFlow can be imported, so that chapters print nothing machine-specific and CPU results
+are reproducible. The submodules are imported on demand: `from utils import data, claims`.
+"""
+
+import os as _os
+
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+_os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+__all__ = [
+    "claims",
+    "data",
+    "exercises",
+    "models",
+    "numpy_cnn",
+    "plots",
+    "report",
+    "reproducibility",
+]

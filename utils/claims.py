@@ -1,0 +1,130 @@
+"""Checked claims: how a chapter backs each sentence it states about a measurement.
+
+Every claim is registered once in ``utils/claims.toml`` with a stable id, the chapter that checks it,
+the sentence it states and its source (a seed article, a paper's BibTeX key, or ``book`` for the
+book's own statements). A chapter checks it with::
+
+    claims.check("ch01.zero-init-no-hidden-gradient", max_grad == 0.0, {"max |grad|": max_grad})
+
+If the condition holds, one line is printed that is the same on every machine and for every seed
+(``✔ <id> holds: <statement>``) and the measured values are shown in a table that nbval does not
+compare. If it does not hold, :class:`ClaimFailed` is raised with the id and the measured values, so
+the notebook, and the test that runs it, fail.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from utils import report
+
+HOLDS_MARK = "✔"
+ARTICLES = {
+    "article-000": "Are randomly initialized convolutional filters beneficial for neural networks?",
+    "article-001": "How to initialize the kernel values of a CNN written without libraries (Q&A)",
+    "article-002": "Can different filters make the same feature map? (Q&A)",
+    "article-003": "Random initialization (explainer)",
+    "article-004": "Random Initialization of Weights in a Neural Network (tutorial)",
+}
+VERDICTS = ("reproduced", "qualified", "refuted")
+
+
+class ClaimFailed(AssertionError):
+    """A registered claim did not hold for the values measured in this run."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One registered claim: what a chapter states and checks."""
+
+    id: str
+    chapter: str
+    statement: str
+    source: str
+    verdict: str | None = None
+
+    def holds_line(self) -> str:
+        """The line printed when the claim holds; identical on every machine and seed."""
+        return f"{HOLDS_MARK} {self.id} holds: {self.statement}"
+
+
+@cache
+def registry() -> dict[str, Claim]:
+    """Load every registered claim from ``utils/claims.toml``, keyed by id."""
+    text = resources.files("utils").joinpath("claims.toml").read_text(encoding="utf-8")
+    entries = tomllib.loads(text).get("claim", [])
+    claims: dict[str, Claim] = {}
+    for entry in entries:
+        unknown = set(entry) - {"id", "chapter", "statement", "source", "verdict"}
+        if unknown:
+            raise ValueError(f"claim {entry.get('id')!r} has unknown fields {sorted(unknown)}")
+        claim = Claim(**entry)
+        if claim.id in claims:
+            raise ValueError(f"claim id {claim.id!r} is registered twice")
+        if claim.verdict is not None and claim.verdict not in VERDICTS:
+            raise ValueError(f"claim {claim.id!r}: verdict must be one of {VERDICTS}")
+        if claim.source.startswith("article-") and claim.source not in ARTICLES:
+            raise ValueError(f"claim {claim.id!r}: unknown article {claim.source!r}")
+        claims[claim.id] = claim
+    return claims
+
+
+def get(claim_id: str) -> Claim:
+    """Return the registered claim ``claim_id``; raise ``KeyError`` naming it if there is none."""
+    try:
+        return registry()[claim_id]
+    except KeyError:
+        raise KeyError(
+            f"claim {claim_id!r} is not registered in utils/claims.toml; register it first"
+        ) from None
+
+
+def chapter_claims(chapter: str) -> list[Claim]:
+    """Return the claims a chapter checks, in registry order."""
+    found = [c for c in registry().values() if c.chapter == chapter]
+    if not found:
+        raise KeyError(f"no claims are registered for chapter {chapter!r}")
+    return found
+
+
+def show_chapter_claims(chapter: str) -> None:
+    """Display the chapter's claims as a list (the chapter states them up front)."""
+    from IPython.display import Markdown, display
+
+    lines = [f"{i}. {c.statement} *(claim `{c.id}`)*" for i, c in enumerate(chapter_claims(chapter), 1)]
+    display(Markdown("\n".join(lines)))
+
+
+def check(claim_id: str, holds: bool, measured: Mapping[str, object] | None = None) -> None:
+    """Check a registered claim against this run's measurements.
+
+    Args:
+        claim_id: the id under which the claim is registered.
+        holds: whether the measured values satisfy the claim (a plain or numpy bool).
+        measured: the values the verdict rests on, shown to the reader (not compared by nbval).
+
+    Raises:
+        KeyError: the claim is not registered.
+        TypeError: ``holds`` is not a boolean (an array, say, whose truth is ambiguous).
+        ClaimFailed: the claim does not hold.
+    """
+    claim = get(claim_id)
+    if not isinstance(holds, (bool, np.bool_)):
+        raise TypeError(f"holds must be a bool, got {type(holds).__name__} for claim {claim_id!r}")
+    if measured is not None and not isinstance(measured, Mapping):
+        raise TypeError("measured must be a mapping of names to values")
+    if not holds:
+        values = ", ".join(f"{k} = {report.format_value(v)}" for k, v in (measured or {}).items())
+        raise ClaimFailed(
+            f"claim {claim_id!r} does not hold: {claim.statement}"
+            + (f" Measured: {values}." if values else "")
+        )
+    print(claim.holds_line())
+    if measured:
+        report.show_values(measured, caption=f"Measured for {claim_id} (this run)")

@@ -1,0 +1,64 @@
+"""Self-check functions for the exercises: call one with your answer to have it graded.
+
+Each checker prints a one-line confirmation when the answer is right and raises
+:class:`ExerciseIncorrect` with a hint when it is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from utils import numpy_cnn
+from utils.data import Split
+
+
+class ExerciseIncorrect(AssertionError):
+    """The answer given to a self-check is not right; the message holds a hint."""
+
+
+def check_kernel_gradient(kernel_gradient: Callable[[np.ndarray, np.ndarray, tuple], np.ndarray]) -> None:
+    """Exercise 1.1: grade a function ``kernel_gradient(x, grad_out, kernel_shape)``.
+
+    It must return ∂loss/∂kernel of a valid, stride-1 Conv2D layer, given the layer's input ``x``
+    (n, h, w, c_in), the gradient of the loss with respect to its output ``grad_out``
+    (n, h-kh+1, w-kw+1, c_out), and the kernel's shape (kh, kw, c_in, c_out).
+    """
+    if not callable(kernel_gradient):
+        raise TypeError("pass your function itself, e.g. check_kernel_gradient(my_kernel_gradient)")
+    rng = np.random.default_rng(2024)
+    for n, size, c_in, c_out, k in ((2, 5, 1, 3, 3), (3, 6, 2, 4, 2), (1, 4, 3, 2, 3)):
+        x = rng.standard_normal((n, size, size, c_in))
+        kernel = rng.standard_normal((k, k, c_in, c_out))
+        grad_out = rng.standard_normal((n, size - k + 1, size - k + 1, c_out))
+        expected = numpy_cnn.conv2d_backward(x, kernel, grad_out)[1]
+        got = np.asarray(kernel_gradient(x, grad_out, kernel.shape))
+        if got.shape != expected.shape:
+            raise ExerciseIncorrect(f"your gradient has shape {got.shape}; the kernel's is {expected.shape}")
+        if not np.allclose(got, expected, rtol=1e-6, atol=1e-8):
+            raise ExerciseIncorrect(
+                "wrong values. Hint: ∂loss/∂k[a,b,c,o] = Σ over n, i, j of x[n,i+a,j+b,c]·grad_out[n,i,j,o]"
+            )
+    print("Correct: your kernel gradient matches the reference on three layer shapes.")
+
+
+def check_zero_init_accuracy(answer: float, data: Split) -> None:
+    """Exercise 1.2: grade the predicted test accuracy of a trained, all-zero-initialised network.
+
+    Every hidden unit of such a network outputs 0 forever, so only the output layer's bias learns:
+    it learns the training set's class frequencies and the network always predicts the most
+    frequent training class.
+    """
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating)):
+        raise TypeError(f"answer must be a number (a fraction between 0 and 1), got {answer!r}")
+    if not 0.0 <= float(answer) <= 1.0:
+        raise ValueError(f"answer must be a fraction between 0 and 1, got {answer}")
+    majority = np.bincount(data.y_train).argmax()
+    expected = float(np.mean(data.y_test == majority))
+    if abs(float(answer) - expected) > 1e-9:
+        raise ExerciseIncorrect(
+            "not quite. Hint: with every kernel zero, which parameters can still receive a non-zero "
+            "gradient, and what does the network then predict for every image?"
+        )
+    print("Correct: the network predicts the most frequent training class for every test image.")

@@ -1,0 +1,113 @@
+"""Small Keras models and the training loop the chapters share.
+
+The models are kept plain on purpose (no batch normalisation, no skip connections) and train with
+plain SGD: adaptive optimisers and normalisation layers hide what initialization does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from utils import reproducibility
+from utils.data import N_CLASSES, Split
+
+reproducibility.quiet_tensorflow()
+import keras  # noqa: E402  (after TensorFlow has been quietened)
+
+
+def small_cnn(
+    input_shape: Sequence[int],
+    kernel_initializer: Any = "glorot_uniform",
+    filters: Sequence[int] = (8, 8),
+    dense_units: int = 32,
+    classes: int = N_CLASSES,
+    activation: str = "relu",
+) -> keras.Model:
+    """Conv2D(3×3) layers, then one hidden Dense layer and a Dense output of logits.
+
+    Every kernel uses ``kernel_initializer`` (a Keras initializer or its name) and every bias
+    starts at zero. Layers are named ``conv1``, ``conv2``, …, ``dense1`` and ``logits``.
+    """
+    if len(input_shape) != 3 or any(int(s) <= 0 for s in input_shape):
+        raise ValueError(f"input_shape must be (height, width, channels) > 0, got {tuple(input_shape)}")
+    if not filters or any(int(f) <= 0 for f in filters):
+        raise ValueError(f"filters must be a non-empty sequence of positive counts, got {filters!r}")
+    for name, value in (("dense_units", dense_units), ("classes", classes)):
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    side = min(input_shape[:2]) - 2 * len(filters)
+    if side < 1:
+        raise ValueError(f"{len(filters)} valid 3×3 convolutions do not fit in {tuple(input_shape[:2])}")
+    init = keras.initializers.get(kernel_initializer)
+    layers: list[keras.layers.Layer] = [keras.Input(tuple(int(s) for s in input_shape))]
+    for i, f in enumerate(filters, 1):
+        layers.append(keras.layers.Conv2D(int(f), 3, activation=activation, kernel_initializer=init, name=f"conv{i}"))
+    layers += [
+        keras.layers.Flatten(name="flatten"),
+        keras.layers.Dense(dense_units, activation=activation, kernel_initializer=init, name="dense1"),
+        keras.layers.Dense(classes, kernel_initializer=init, name="logits"),
+    ]
+    return keras.Sequential(layers, name="small_cnn")
+
+
+def compile_sgd(model: keras.Model, learning_rate: float = 0.05, momentum: float = 0.9) -> keras.Model:
+    """Compile ``model`` for integer labels and logits, with plain SGD (with momentum)."""
+    if learning_rate <= 0:
+        raise ValueError(f"learning_rate must be positive, got {learning_rate}")
+    if not 0 <= momentum < 1:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum}")
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def train(model: keras.Model, data: Split, epochs: int, batch_size: int = 64) -> dict[str, list[float]]:
+    """Fit a compiled model silently; return its history (loss, accuracy and the test-set ones)."""
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs <= 0:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError("compile the model first (utils.models.compile_sgd)")
+    history = model.fit(
+        data.x_train,
+        data.y_train,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_data=(data.x_test, data.y_test),
+        verbose=0,
+    )
+    return {k: [float(v) for v in vs] for k, vs in history.history.items()}
+
+
+def test_accuracy(model: keras.Model, data: Split) -> float:
+    """Fraction of the test set the model classifies correctly."""
+    logits = model.predict(data.x_test, verbose=0, batch_size=512)
+    return float(np.mean(logits.argmax(axis=1) == data.y_test))
+
+
+def kernels(model: keras.Model) -> dict[str, np.ndarray]:
+    """Every layer's kernel as a numpy array, keyed by layer name."""
+    return {layer.name: layer.kernel.numpy() for layer in model.layers if hasattr(layer, "kernel")}
+
+
+def perturb_kernels(
+    model: keras.Model, std: float, seed: int, layer_names: Sequence[str] | None = None
+) -> None:
+    """Add N(0, std²) noise to the kernels of the named layers (all layers with a kernel if None)."""
+    if std <= 0:
+        raise ValueError(f"std must be positive, got {std}")
+    with_kernel = {layer.name: layer for layer in model.layers if hasattr(layer, "kernel")}
+    names = list(with_kernel) if layer_names is None else list(layer_names)
+    unknown = [n for n in names if n not in with_kernel]
+    if unknown:
+        raise ValueError(f"no layer with a kernel named {unknown}; the model has {list(with_kernel)}")
+    rng = np.random.default_rng(seed)
+    for name in names:
+        kernel = with_kernel[name].kernel
+        noise = rng.normal(0.0, std, kernel.shape).astype(kernel.dtype)
+        kernel.assign(kernel.numpy() + noise)

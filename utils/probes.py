@@ -1,0 +1,54 @@
+"""Measurements taken on a network: gradients, and how alike a layer's units are."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from utils import reproducibility
+
+reproducibility.quiet_tensorflow()
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+
+def kernel_gradients(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """∂loss/∂kernel for every layer with a kernel, on the batch (x, y), keyed by layer name.
+
+    The loss is the model's compiled loss if it has one, else cross-entropy of logits.
+    """
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    loss_fn = getattr(model, "loss", None) or keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    layers = [layer for layer in model.layers if hasattr(layer, "kernel")]
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    grads = tape.gradient(loss, [layer.kernel for layer in layers])
+    return {layer.name: g.numpy() for layer, g in zip(layers, grads)}
+
+
+def unit_spread(kernel: np.ndarray) -> float:
+    """How different a layer's units are: the largest, over weights, of max − min across units.
+
+    The units are the last axis (filters of a Conv2D kernel, neurons of a Dense kernel). Zero means
+    every unit has exactly the same weights.
+    """
+    kernel = np.asarray(kernel)
+    if kernel.ndim < 2 or kernel.shape[-1] < 2:
+        raise ValueError(f"kernel must have at least 2 dims and 2 units on the last axis, got {kernel.shape}")
+    units = kernel.reshape(-1, kernel.shape[-1])
+    return float(np.ptp(units, axis=1).max())
+
+
+def distinct_units(kernel: np.ndarray, tolerance: float = 0.0) -> int:
+    """How many units (last axis) differ by more than ``tolerance`` from every unit before them."""
+    if tolerance < 0:
+        raise ValueError(f"tolerance must be non-negative, got {tolerance}")
+    kernel = np.asarray(kernel)
+    if kernel.ndim < 2:
+        raise ValueError(f"kernel must have at least 2 dims, got {kernel.shape}")
+    units = kernel.reshape(-1, kernel.shape[-1]).T
+    kept: list[np.ndarray] = []
+    for unit in units:
+        if all(np.max(np.abs(unit - k)) > tolerance for k in kept):
+            kept.append(unit)
+    return len(kept)
