@@ -52,7 +52,7 @@ def ensure_environment() -> None:
 
 def run(command: list[str], **kwargs) -> None:
     """Run a command from the repository root; exit with its status if it fails."""
-    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
+    env = dict(os.environ, PYTHONHASHSEED="0")
     completed = subprocess.run(command, cwd=ROOT, env=env, **kwargs)
     if completed.returncode != 0:
         sys.exit(completed.returncode)
