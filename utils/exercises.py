@@ -62,3 +62,16 @@ def check_zero_init_accuracy(answer: float, data: Split) -> None:
             "gradient, and what does the network then predict for every image?"
         )
     print("Correct: the network predicts the most frequent training class for every test image.")
+
+
+def check_relu_stack_moment(answer: float) -> None:
+    """Exercise 2.1: grade the predicted E[h²] after 10 ReLU layers of width 256, σ = 0.05, E[x²] = 1."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating)):
+        raise TypeError(f"answer must be a number, got {answer!r}")
+    expected = (256 * 0.05**2 / 2) ** 10
+    if not np.isclose(float(answer), expected, rtol=0.01):
+        raise ExerciseIncorrect(
+            "not quite. Hint: each layer multiplies E[h²] by n·σ²/2; what is that for n = 256, σ = 0.05, "
+            "and what do 10 such layers do?"
+        )
+    print("Correct: 10 layers, each multiplying the second moment by 0.32, leave about 1.1e-5 of it.")

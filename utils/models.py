@@ -111,3 +111,54 @@ def perturb_kernels(
         kernel = with_kernel[name].kernel
         noise = rng.normal(0.0, std, kernel.shape).astype(kernel.dtype)
         kernel.assign(kernel.numpy() + noise)
+
+
+def dense_stack(
+    input_dim: int,
+    depth: int,
+    width: int,
+    activation: str,
+    kernel_initializer: Any,
+    classes: int = N_CLASSES,
+) -> keras.Model:
+    """``depth`` hidden Dense layers of ``width`` units, then a Dense layer of logits.
+
+    Hidden layers are named ``hidden1`` … and share ``kernel_initializer``; the output layer uses
+    Glorot uniform so that only the hidden layers' initialization varies between experiments.
+    """
+    for name, value in (("input_dim", input_dim), ("depth", depth), ("width", width), ("classes", classes)):
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    init = keras.initializers.get(kernel_initializer)
+    layers: list[Any] = [keras.Input((input_dim,))]
+    layers += [keras.layers.Dense(width, activation=activation, kernel_initializer=init, name=f"hidden{i}")
+               for i in range(1, depth + 1)]
+    layers.append(keras.layers.Dense(classes, name="logits"))
+    return keras.Sequential(layers, name=f"dense_{activation}_{depth}")
+
+
+def conv_stack(
+    input_shape: Sequence[int],
+    depth: int,
+    channels: int,
+    activation: str,
+    kernel_initializer: Any,
+    padding: str = "same",
+    classes: int = N_CLASSES,
+) -> keras.Model:
+    """``depth`` 3×3 Conv2D layers of ``channels`` filters, then Flatten and a Dense layer of logits."""
+    if len(input_shape) != 3 or any(int(s) <= 0 for s in input_shape):
+        raise ValueError(f"input_shape must be (height, width, channels) > 0, got {tuple(input_shape)}")
+    for name, value in (("depth", depth), ("channels", channels)):
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if padding not in ("same", "valid"):
+        raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}")
+    if padding == "valid" and min(input_shape[:2]) - 2 * depth < 1:
+        raise ValueError(f"{depth} valid 3×3 convolutions do not fit in {tuple(input_shape[:2])}")
+    init = keras.initializers.get(kernel_initializer)
+    layers: list[Any] = [keras.Input(tuple(int(s) for s in input_shape))]
+    layers += [keras.layers.Conv2D(channels, 3, padding=padding, activation=activation,
+                                   kernel_initializer=init, name=f"conv{i}") for i in range(1, depth + 1)]
+    layers += [keras.layers.Flatten(name="flatten"), keras.layers.Dense(classes, name="logits")]
+    return keras.Sequential(layers, name=f"conv_{activation}_{depth}")

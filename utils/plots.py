@@ -107,3 +107,71 @@ def plot_curves(
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     ax.legend()
     return ax
+
+
+def plot_depth_profile(
+    measured: Mapping[str, Sequence[float]],
+    title: str,
+    ylabel: str,
+    predicted: Mapping[str, Sequence[float]] | None = None,
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Per-layer quantities against depth on a log scale; predictions as dashed lines of the same colour.
+
+    Each key of ``predicted`` must also be a key of ``measured``. Values that are zero or not finite
+    (underflow, overflow) are left out of the log plot rather than drawn as misleading points.
+    """
+    if not measured:
+        raise ValueError("measured must name at least one curve")
+    predicted = predicted or {}
+    unknown = set(predicted) - set(measured)
+    if unknown:
+        raise ValueError(f"predictions without a measured curve: {sorted(unknown)}")
+    if ax is None:
+        _, ax = plt.subplots(layout="constrained")
+    for colour, (label, values) in zip(OKABE_ITO * 4, measured.items()):
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"curve {label!r} must be a non-empty 1-D sequence")
+        layers = np.arange(1, values.size + 1)
+        shown = np.isfinite(values) & (values > 0)
+        ax.plot(layers[shown], values[shown], marker="o", markersize=3, color=colour, label=label)
+        if label in predicted:
+            pred = np.asarray(predicted[label], dtype=float)
+            if pred.shape != values.shape:
+                raise ValueError(f"prediction for {label!r} has shape {pred.shape}, measured {values.shape}")
+            ax.plot(layers, pred, linestyle="--", color=colour, linewidth=1)
+    ax.set_yscale("log")
+    ax.set(title=title, xlabel="layer (depth)", ylabel=ylabel)
+    if predicted:
+        ax.plot([], [], linestyle="--", color="grey", label="prediction")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_layer_histograms(
+    panels: Mapping[str, Mapping[str, np.ndarray]],
+    title: str,
+    xlabel: str,
+    bins: int = 60,
+    value_range: tuple[float, float] | None = None,
+) -> plt.Figure:
+    """One panel per case, each overlaying the distribution of values of several layers.
+
+    In the style of Glorot and Bengio (2010), figures 6 and 7. ``panels`` maps a case (an
+    initialization) to layer name → values; the y axis is a density.
+    """
+    if not panels:
+        raise ValueError("panels must name at least one case")
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4), squeeze=False, layout="constrained")
+    for ax, (case, layers) in zip(axes[0], panels.items()):
+        if not layers:
+            raise ValueError(f"case {case!r} has no layers")
+        for colour, (layer, values) in zip(OKABE_ITO * 4, layers.items()):
+            values = np.asarray(values, dtype=float).ravel()
+            ax.hist(values, bins=bins, range=value_range, density=True, histtype="step",
+                    linewidth=1.4, color=colour, label=layer)
+        ax.set(title=case, xlabel=xlabel, ylabel="density")
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
+    return fig

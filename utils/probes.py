@@ -52,3 +52,63 @@ def distinct_units(kernel: np.ndarray, tolerance: float = 0.0) -> int:
         if all(np.max(np.abs(unit - k)) > tolerance for k in kept):
             kept.append(unit)
     return len(kept)
+
+
+def signal_propagation(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    """Forward activations and back-propagated gradients of every layer of a Sequential model.
+
+    Runs ``x`` through the layers one by one, records each layer's output ``h`` and, for the
+    cross-entropy loss of the logits against ``y``, the gradient ∂loss/∂h (summed over the batch,
+    so it does not shrink with batch size). Returns layer name → {"activation", "gradient"}.
+    """
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="sum")
+    outputs = []
+    with tf.GradientTape() as tape:
+        h = tf.convert_to_tensor(x)
+        for layer in model.layers:
+            h = layer(h)
+            outputs.append(h)
+        loss = loss_fn(y, h)
+    grads = tape.gradient(loss, outputs)
+    return {
+        layer.name: {"activation": out.numpy(), "gradient": g.numpy()}
+        for layer, out, g in zip(model.layers, outputs, grads)
+    }
+
+
+def rms(values: np.ndarray) -> float:
+    """Root mean square, computed in float64 so that tiny float32 values do not underflow when squared."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        raise ValueError("rms of an empty array")
+    return float(np.sqrt(np.mean(values**2)))
+
+
+def second_moment(values: np.ndarray) -> float:
+    """E[v²] over all entries, in float64 (float32 squares of tiny values would underflow)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        raise ValueError("second moment of an empty array")
+    return float(np.mean(values**2))
+
+
+def geometric_mean_gain(moments: np.ndarray, lowest: float = 1e-30, highest: float = 1e30) -> float:
+    """Geometric mean of the layer-to-layer ratios m[l] / m[l-1] of second moments.
+
+    ``moments`` is (networks, layers) or (layers,). Ratios involving a moment outside
+    [lowest, highest] are skipped: there float32 has underflowed or overflowed and the ratio measures
+    rounding, not the network. Averaging log-ratios over layers and networks tames the log-normal
+    spread of a single finite-width network.
+    """
+    moments = np.atleast_2d(np.asarray(moments, dtype=np.float64))
+    if moments.ndim != 2 or moments.shape[1] < 2:
+        raise ValueError(f"moments must be (networks, layers) with at least 2 layers, got {moments.shape}")
+    if not 0 < lowest < highest:
+        raise ValueError("need 0 < lowest < highest")
+    before, after = moments[:, :-1], moments[:, 1:]
+    valid = (before >= lowest) & (before <= highest) & (after >= lowest) & (after <= highest)
+    if not valid.any():
+        raise ValueError("no pair of consecutive layers lies within [lowest, highest]")
+    return float(np.exp(np.mean(np.log(after[valid] / before[valid]))))

@@ -1,0 +1,90 @@
+"""Closed-form predictions of initialization theory, for checking against measurement.
+
+Conventions: ``fan_in`` and ``fan_out`` are the inputs to and outputs of one unit (for a Conv2D
+kernel (kh, kw, c_in, c_out): kh·kw·c_in and kh·kw·c_out, see :func:`fans`); ``weight_variance`` is
+Var[W] of i.i.d. zero-mean weights; "second moment" is E[h²] of a layer's activations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import stats
+
+ACTIVATION_GAINS = {"linear": 1.0, "relu": 0.5, "tanh": 1.0}
+
+
+def _positive(name: str, value: float) -> float:
+    if isinstance(value, bool) or not np.isscalar(value) or not float(value) > 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}")
+    return float(value)
+
+
+def fans(shape: Sequence[int]) -> tuple[int, int]:
+    """(fan_in, fan_out) of a kernel, as Keras computes them.
+
+    A Dense kernel (n_in, n_out) gives (n_in, n_out); a convolution kernel (*spatial, c_in, c_out)
+    gives (receptive field · c_in, receptive field · c_out).
+    """
+    shape = tuple(int(s) for s in shape)
+    if len(shape) < 2 or any(s <= 0 for s in shape):
+        raise ValueError(f"a kernel shape has at least 2 positive dimensions, got {shape}")
+    receptive_field = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+    return receptive_field * shape[-2], receptive_field * shape[-1]
+
+
+def layer_gain(fan_in: int, weight_variance: float, activation: str = "linear") -> float:
+    """Factor by which one layer multiplies the second moment of a zero-mean signal.
+
+    Linear layers multiply it by fan_in·Var[W]; a ReLU keeps half of a symmetric pre-activation's
+    second moment, so fan_in·Var[W]/2. For tanh the value is the small-signal (linear) limit.
+    """
+    _positive("fan_in", fan_in)
+    _positive("weight_variance", weight_variance)
+    if activation not in ACTIVATION_GAINS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATION_GAINS)}, got {activation!r}")
+    return fan_in * weight_variance * ACTIVATION_GAINS[activation]
+
+
+def second_moments(input_moment: float, gains: Sequence[float]) -> np.ndarray:
+    """Predicted second moment after each layer: input_moment · g₁ · g₂ ⋯ g_l, for l = 1 … L."""
+    _positive("input_moment", input_moment)
+    gains = np.asarray(gains, dtype=float)
+    if gains.ndim != 1 or gains.size == 0 or np.any(gains <= 0):
+        raise ValueError("gains must be a non-empty sequence of positive numbers")
+    return input_moment * np.cumprod(gains)
+
+
+def lecun_variance(fan_in: int) -> float:
+    """Var[W] = 1 / fan_in: keeps the forward variance of a linear (or tanh near 0) layer."""
+    return 1.0 / _positive("fan_in", fan_in)
+
+
+def glorot_variance(fan_in: int, fan_out: int) -> float:
+    """Var[W] = 2 / (fan_in + fan_out): the compromise between the forward and backward conditions."""
+    return 2.0 / (_positive("fan_in", fan_in) + _positive("fan_out", fan_out))
+
+
+def he_variance(fan: int, negative_slope: float = 0.0) -> float:
+    """Var[W] = 2 / ((1 + a²) · fan) for a (leaky) ReLU of negative slope ``a`` (0 for ReLU)."""
+    _positive("fan", fan)
+    if not np.isscalar(negative_slope) or not 0.0 <= float(negative_slope) <= 1.0:
+        raise ValueError(f"negative_slope must be in [0, 1], got {negative_slope!r}")
+    return 2.0 / ((1.0 + float(negative_slope) ** 2) * fan)
+
+
+def uniform_limit(variance: float) -> float:
+    """Limit ``a`` of U(−a, a) with the given variance: Var = a²/3, so a = √(3·variance)."""
+    return float(np.sqrt(3.0 * _positive("variance", variance)))
+
+
+def truncation_correction(cut: float = 2.0) -> float:
+    """Standard deviation of N(0, 1) truncated to [−cut, cut]; ≈ 0.8796 for Keras's cut of 2."""
+    _positive("cut", cut)
+    return float(stats.truncnorm(-cut, cut).std())
+
+
+def truncated_normal_stddev(variance: float, cut: float = 2.0) -> float:
+    """Std of the normal to truncate at ±cut·std so that the truncated values have ``variance``."""
+    return float(np.sqrt(_positive("variance", variance)) / truncation_correction(cut))
