@@ -75,3 +75,16 @@ def check_relu_stack_moment(answer: float) -> None:
             "and what do 10 such layers do?"
         )
     print("Correct: 10 layers, each multiplying the second moment by 0.32, leave about 1.1e-5 of it.")
+
+
+def check_glorot_limit(answer: float) -> None:
+    """Exercise 3.1: grade the glorot_uniform limit of a Conv2D kernel of shape (3, 3, 16, 32)."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating)):
+        raise TypeError(f"answer must be a number, got {answer!r}")
+    fan_in, fan_out = 3 * 3 * 16, 3 * 3 * 32
+    expected = float(np.sqrt(6.0 / (fan_in + fan_out)))
+    if np.isclose(float(answer), float(np.sqrt(6.0 / (16 + 32))), rtol=1e-3):
+        raise ExerciseIncorrect("you used the channel counts as fans; a Conv2D unit's fans include the 3×3 window")
+    if not np.isclose(float(answer), expected, rtol=1e-3):
+        raise ExerciseIncorrect("not quite. Hint: fan_in = kh·kw·c_in, fan_out = kh·kw·c_out, limit = √(6/(fan_in + fan_out))")
+    print(f"Correct: fan_in = {fan_in}, fan_out = {fan_out}, limit = √(6/{fan_in + fan_out}) ≈ {expected:.4f}.")

@@ -93,22 +93,3 @@ def second_moment(values: np.ndarray) -> float:
         raise ValueError("second moment of an empty array")
     return float(np.mean(values**2))
 
-
-def geometric_mean_gain(moments: np.ndarray, lowest: float = 1e-30, highest: float = 1e30) -> float:
-    """Geometric mean of the layer-to-layer ratios m[l] / m[l-1] of second moments.
-
-    ``moments`` is (networks, layers) or (layers,). Ratios involving a moment outside
-    [lowest, highest] are skipped: there float32 has underflowed or overflowed and the ratio measures
-    rounding, not the network. Averaging log-ratios over layers and networks tames the log-normal
-    spread of a single finite-width network.
-    """
-    moments = np.atleast_2d(np.asarray(moments, dtype=np.float64))
-    if moments.ndim != 2 or moments.shape[1] < 2:
-        raise ValueError(f"moments must be (networks, layers) with at least 2 layers, got {moments.shape}")
-    if not 0 < lowest < highest:
-        raise ValueError("need 0 < lowest < highest")
-    before, after = moments[:, :-1], moments[:, 1:]
-    valid = (before >= lowest) & (before <= highest) & (after >= lowest) & (after <= highest)
-    if not valid.any():
-        raise ValueError("no pair of consecutive layers lies within [lowest, highest]")
-    return float(np.exp(np.mean(np.log(after[valid] / before[valid]))))
