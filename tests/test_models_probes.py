@@ -120,3 +120,57 @@ def test_unit_spread_and_distinct_units():
         probes.unit_spread(np.ones((4, 1)))
     with pytest.raises(ValueError):
         probes.distinct_units(np.ones((2, 2)), tolerance=-1)
+
+
+def test_stacks_give_every_layer_its_own_draw():
+    # Keras 3 initializer instances repeat their draws; the stacks must not share one between layers.
+    for initializer in ("he_uniform", keras.initializers.HeUniform(), keras.initializers.RandomNormal(0.0, 0.1)):
+        model = models.dense_stack(8, 3, 8, "relu", initializer)
+        kernels = models.kernels(model)
+        assert not np.array_equal(kernels["hidden2"], kernels["hidden3"])
+    conv = models.kernels(models.conv_stack((8, 8, 1), 3, 4, "relu", keras.initializers.GlorotUniform()))
+    assert not np.array_equal(conv["conv2"], conv["conv3"])
+
+
+def test_fresh_initializer_keeps_explicit_seeds_reproducible():
+    seeded = keras.initializers.HeNormal(seed=7)
+    a = models.fresh_initializer(seeded, 1)((4, 4)).numpy()
+    b = models.fresh_initializer(seeded, 1)((4, 4)).numpy()
+    c = models.fresh_initializer(seeded, 2)((4, 4)).numpy()
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    with pytest.raises(TypeError, match="initializer name"):
+        models.fresh_initializer(lambda shape: np.zeros(shape))
+    with pytest.raises(ValueError):
+        models.fresh_initializer("no_such_initializer")
+
+
+def test_stack_builders_reject_bad_arguments():
+    with pytest.raises(ValueError):
+        models.dense_stack(0, 3, 8, "relu", "he_uniform")
+    with pytest.raises(ValueError):
+        models.conv_stack((8, 8, 1), 5, 4, "relu", "he_uniform", padding="valid")
+    with pytest.raises(ValueError):
+        models.conv_stack((8, 8, 1), 2, 4, "relu", "he_uniform", padding="reflect")
+    with pytest.raises(ValueError):
+        models.compile_sgd(models.dense_stack(8, 1, 4, "relu", "he_uniform"), clipnorm=0.0)
+
+
+def test_signal_propagation_records_every_layer(digits):
+    flat = data.load_digits(layout="flat")
+    model = models.dense_stack(64, 3, 16, "relu", "he_uniform")
+    signal = probes.signal_propagation(model, flat.x_test[:20], flat.y_test[:20])
+    assert list(signal) == ["hidden1", "hidden2", "hidden3", "logits"]
+    assert signal["hidden2"]["activation"].shape == (20, 16) == signal["hidden2"]["gradient"].shape
+    np.testing.assert_allclose(signal["logits"]["activation"], model(flat.x_test[:20]).numpy(), rtol=1e-5)
+    with pytest.raises(ValueError):
+        probes.signal_propagation(model, flat.x_test[:20], flat.y_test[:3])
+
+
+def test_rms_and_second_moment():
+    assert probes.rms(np.array([3.0, -4.0])) == pytest.approx(np.sqrt(12.5))
+    assert probes.second_moment(np.array([1e-30], dtype=np.float32)) == pytest.approx(1e-60, rel=1e-6)
+    with pytest.raises(ValueError):
+        probes.rms(np.array([]))
+    with pytest.raises(ValueError):
+        probes.second_moment(np.array([]))

@@ -45,3 +45,28 @@ def test_plot_curves_labels_everything():
 def test_plot_curves_rejects_bad_input(curves):
     with pytest.raises(ValueError):
         plots.plot_curves(curves, title="T", xlabel="x", ylabel="y")
+
+
+def test_plot_depth_profile_with_predictions_and_gaps():
+    ax = plots.plot_depth_profile({"a": [1.0, 0.0, np.inf, 0.1]}, title="T", ylabel="y", predicted={"a": [1, 1, 1, 1]})
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "layer (depth)"
+    measured_line = ax.get_lines()[0]
+    assert len(measured_line.get_xdata()) == 2  # zero and infinity are left out
+    plt.close(ax.figure)
+    with pytest.raises(ValueError):
+        plots.plot_depth_profile({"a": [1.0]}, title="T", ylabel="y", predicted={"b": [1.0]})
+    with pytest.raises(ValueError):
+        plots.plot_depth_profile({"a": [1.0, 2.0]}, title="T", ylabel="y", predicted={"a": [1.0]})
+
+
+def test_plot_layer_histograms():
+    rng = np.random.default_rng(0)
+    fig = plots.plot_layer_histograms({"case": {"l1": rng.normal(size=100), "l2": rng.normal(size=100)}},
+                                      title="T", xlabel="value")
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "density" and ax.get_xlabel() == "value" and ax.get_title() == "case"
+    plt.close(fig)
+    with pytest.raises(ValueError):
+        plots.plot_layer_histograms({}, title="T", xlabel="x")
+    with pytest.raises(ValueError):
+        plots.plot_layer_histograms({"case": {}}, title="T", xlabel="x")

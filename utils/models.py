@@ -18,6 +18,29 @@ reproducibility.quiet_tensorflow()
 import keras  # noqa: E402  (after TensorFlow has been quietened)
 
 
+def fresh_initializer(initializer: Any, layer_index: int = 0) -> keras.initializers.Initializer:
+    """A new initializer instance for one layer, so that no two layers share their draws.
+
+    In Keras 3 an initializer instance draws the *same* values every time it is called — an
+    unseeded one picks its seed once, when it is created. Passing one instance to several layers of
+    the same shape therefore gives them identical weights (chapter 5). This returns a new instance:
+    from a name or config, a fresh one; from an unseeded instance, a copy with a new seed; from an
+    instance seeded with an integer, a copy seeded with ``seed + layer_index``, so that layers differ
+    and the model is still reproducible.
+    """
+    if isinstance(initializer, (str, dict)):
+        return keras.initializers.get(initializer)
+    if not isinstance(initializer, keras.initializers.Initializer):
+        raise TypeError(
+            f"pass an initializer name (e.g. 'he_uniform') or a keras.initializers.Initializer, "
+            f"got {type(initializer).__name__}"
+        )
+    config = initializer.get_config()
+    if isinstance(config.get("seed"), int):
+        config["seed"] += layer_index
+    return type(initializer).from_config(config)
+
+
 def small_cnn(
     input_shape: Sequence[int],
     kernel_initializer: Any = "glorot_uniform",
@@ -41,26 +64,37 @@ def small_cnn(
     side = min(input_shape[:2]) - 2 * len(filters)
     if side < 1:
         raise ValueError(f"{len(filters)} valid 3×3 convolutions do not fit in {tuple(input_shape[:2])}")
-    init = keras.initializers.get(kernel_initializer)
+    fresh_initializer(kernel_initializer)  # fail early on an unknown name
     layers: list[keras.layers.Layer] = [keras.Input(tuple(int(s) for s in input_shape))]
     for i, f in enumerate(filters, 1):
-        layers.append(keras.layers.Conv2D(int(f), 3, activation=activation, kernel_initializer=init, name=f"conv{i}"))
+        layers.append(keras.layers.Conv2D(int(f), 3, activation=activation, name=f"conv{i}",
+                                          kernel_initializer=fresh_initializer(kernel_initializer, i)))
+    n = len(filters)
     layers += [
         keras.layers.Flatten(name="flatten"),
-        keras.layers.Dense(dense_units, activation=activation, kernel_initializer=init, name="dense1"),
-        keras.layers.Dense(classes, kernel_initializer=init, name="logits"),
+        keras.layers.Dense(dense_units, activation=activation, name="dense1",
+                           kernel_initializer=fresh_initializer(kernel_initializer, n + 1)),
+        keras.layers.Dense(classes, name="logits", kernel_initializer=fresh_initializer(kernel_initializer, n + 2)),
     ]
     return keras.Sequential(layers, name="small_cnn")
 
 
-def compile_sgd(model: keras.Model, learning_rate: float = 0.05, momentum: float = 0.9) -> keras.Model:
-    """Compile ``model`` for integer labels and logits, with plain SGD (with momentum)."""
+def compile_sgd(
+    model: keras.Model, learning_rate: float = 0.05, momentum: float = 0.9, clipnorm: float | None = None
+) -> keras.Model:
+    """Compile ``model`` for integer labels and logits, with plain SGD (with momentum).
+
+    ``clipnorm`` caps the norm of each weight's gradient: it tames the rare huge first steps of a
+    very deep plain network without helping a network whose gradients vanish.
+    """
     if learning_rate <= 0:
         raise ValueError(f"learning_rate must be positive, got {learning_rate}")
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must be in [0, 1), got {momentum}")
+    if clipnorm is not None and clipnorm <= 0:
+        raise ValueError(f"clipnorm must be positive, got {clipnorm}")
     model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum),
+        optimizer=keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum, clipnorm=clipnorm),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
@@ -129,9 +163,10 @@ def dense_stack(
     for name, value in (("input_dim", input_dim), ("depth", depth), ("width", width), ("classes", classes)):
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    init = keras.initializers.get(kernel_initializer)
+    fresh_initializer(kernel_initializer)  # fail early on an unknown name
     layers: list[Any] = [keras.Input((input_dim,))]
-    layers += [keras.layers.Dense(width, activation=activation, kernel_initializer=init, name=f"hidden{i}")
+    layers += [keras.layers.Dense(width, activation=activation, name=f"hidden{i}",
+                                  kernel_initializer=fresh_initializer(kernel_initializer, i))
                for i in range(1, depth + 1)]
     layers.append(keras.layers.Dense(classes, name="logits"))
     return keras.Sequential(layers, name=f"dense_{activation}_{depth}")
@@ -145,8 +180,14 @@ def conv_stack(
     kernel_initializer: Any,
     padding: str = "same",
     classes: int = N_CLASSES,
+    output_initializer: Any = "glorot_uniform",
 ) -> keras.Model:
-    """``depth`` 3×3 Conv2D layers of ``channels`` filters, then Flatten and a Dense layer of logits."""
+    """``depth`` 3×3 Conv2D layers of ``channels`` filters, then Flatten and a Dense layer of logits.
+
+    The Conv2D layers are named ``conv1`` … and use ``kernel_initializer``; the logits layer uses
+    ``output_initializer`` ("zeros" makes the initial loss exactly ln(classes) whatever the scale
+    of the last hidden layer).
+    """
     if len(input_shape) != 3 or any(int(s) <= 0 for s in input_shape):
         raise ValueError(f"input_shape must be (height, width, channels) > 0, got {tuple(input_shape)}")
     for name, value in (("depth", depth), ("channels", channels)):
@@ -156,9 +197,11 @@ def conv_stack(
         raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}")
     if padding == "valid" and min(input_shape[:2]) - 2 * depth < 1:
         raise ValueError(f"{depth} valid 3×3 convolutions do not fit in {tuple(input_shape[:2])}")
-    init = keras.initializers.get(kernel_initializer)
+    fresh_initializer(kernel_initializer)  # fail early on an unknown name
     layers: list[Any] = [keras.Input(tuple(int(s) for s in input_shape))]
-    layers += [keras.layers.Conv2D(channels, 3, padding=padding, activation=activation,
-                                   kernel_initializer=init, name=f"conv{i}") for i in range(1, depth + 1)]
-    layers += [keras.layers.Flatten(name="flatten"), keras.layers.Dense(classes, name="logits")]
+    layers += [keras.layers.Conv2D(channels, 3, padding=padding, activation=activation, name=f"conv{i}",
+                                   kernel_initializer=fresh_initializer(kernel_initializer, i))
+               for i in range(1, depth + 1)]
+    layers += [keras.layers.Flatten(name="flatten"),
+               keras.layers.Dense(classes, kernel_initializer=fresh_initializer(output_initializer), name="logits")]
     return keras.Sequential(layers, name=f"conv_{activation}_{depth}")
