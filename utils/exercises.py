@@ -88,3 +88,17 @@ def check_glorot_limit(answer: float) -> None:
     if not np.isclose(float(answer), expected, rtol=1e-3):
         raise ExerciseIncorrect("not quite. Hint: fan_in = kh·kw·c_in, fan_out = kh·kw·c_out, limit = √(6/(fan_in + fan_out))")
     print(f"Correct: fan_in = {fan_in}, fan_out = {fan_out}, limit = √(6/{fan_in + fan_out}) ≈ {expected:.4f}.")
+
+
+def check_he_std(answer: float) -> None:
+    """Exercise 4.1: grade the standard deviation he_normal aims for with a (3, 3, 64, 128) kernel."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating)):
+        raise TypeError(f"answer must be a number, got {answer!r}")
+    expected = float(np.sqrt(2.0 / (3 * 3 * 64)))
+    if np.isclose(float(answer), np.sqrt(2.0 / (3 * 3 * 128)), rtol=1e-3):
+        raise ExerciseIncorrect("that uses the fan-out; Keras's he_normal uses the fan-in, kh·kw·c_in")
+    if np.isclose(float(answer), np.sqrt(2.0 / 64), rtol=1e-3):
+        raise ExerciseIncorrect("the fan-in of a Conv2D unit includes the 3×3 window: kh·kw·c_in")
+    if not np.isclose(float(answer), expected, rtol=1e-3):
+        raise ExerciseIncorrect("not quite. Hint: σ = √(2 / fan_in) with fan_in = kh·kw·c_in")
+    print(f"Correct: fan_in = 576, σ = √(2/576) ≈ {expected:.4f}.")
