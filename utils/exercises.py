@@ -102,3 +102,31 @@ def check_he_std(answer: float) -> None:
     if not np.isclose(float(answer), expected, rtol=1e-3):
         raise ExerciseIncorrect("not quite. Hint: σ = √(2 / fan_in) with fan_in = kh·kw·c_in")
     print(f"Correct: fan_in = 576, σ = √(2/576) ≈ {expected:.4f}.")
+
+
+def check_variance_scaling_settings(name: str, scale: float, mode: str, distribution: str) -> None:
+    """Exercise 5.1: grade the VarianceScaling settings proposed for a named Keras initializer.
+
+    Right settings draw bit-identical values to the named initializer from the same seed.
+    """
+    import keras
+
+    from utils.initializers import VARIANCE_SCALING_NAMES
+
+    if name not in VARIANCE_SCALING_NAMES:
+        raise ValueError(f"name must be one of {sorted(VARIANCE_SCALING_NAMES)}, got {name!r}")
+    if mode not in ("fan_in", "fan_out", "fan_avg"):
+        raise ValueError(f"mode must be 'fan_in', 'fan_out' or 'fan_avg', got {mode!r}")
+    if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
+        raise ValueError(f"distribution must be 'truncated_normal', 'untruncated_normal' or 'uniform', got {distribution!r}")
+    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.floating)) or scale <= 0:
+        raise ValueError(f"scale must be a positive number, got {scale!r}")
+    shape = (3, 3, 16, 32)
+    named = np.asarray(type(keras.initializers.get(name))(seed=11)(shape))
+    proposed = np.asarray(keras.initializers.VarianceScaling(float(scale), mode, distribution, seed=11)(shape))
+    if not np.array_equal(named, proposed):
+        raise ExerciseIncorrect(
+            f"those settings do not reproduce {name}. Hint: which fan does it divide by, what does it multiply "
+            "the variance by, and is it uniform or a normal?"
+        )
+    print(f"Correct: {name} is VarianceScaling(scale={float(scale)}, mode={mode!r}, distribution={distribution!r}).")
