@@ -37,3 +37,40 @@ def test_zero_init_accuracy():
         exercises.check_zero_init_accuracy(1.5, digits)
     with pytest.raises(TypeError):
         exercises.check_zero_init_accuracy("0.1", digits)
+
+
+def test_relu_stack_moment():
+    exercises.check_relu_stack_moment((256 * 0.05**2 / 2) ** 10)
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_relu_stack_moment(0.32)
+    with pytest.raises(TypeError):
+        exercises.check_relu_stack_moment("1e-5")
+
+
+def test_glorot_limit():
+    exercises.check_glorot_limit(np.sqrt(6 / 432))
+    with pytest.raises(exercises.ExerciseIncorrect, match="window"):
+        exercises.check_glorot_limit(np.sqrt(6 / 48))
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_glorot_limit(0.5)
+
+
+def test_he_std():
+    exercises.check_he_std(np.sqrt(2 / 576))
+    with pytest.raises(exercises.ExerciseIncorrect, match="fan-out"):
+        exercises.check_he_std(np.sqrt(2 / 1152))
+    with pytest.raises(exercises.ExerciseIncorrect, match="window"):
+        exercises.check_he_std(np.sqrt(2 / 64))
+
+
+def test_variance_scaling_settings(capsys):
+    exercises.check_variance_scaling_settings("he_uniform", 2.0, "fan_in", "uniform")
+    assert "Correct" in capsys.readouterr().out
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_variance_scaling_settings("he_uniform", 2.0, "fan_avg", "uniform")
+    with pytest.raises(ValueError):
+        exercises.check_variance_scaling_settings("he_uniform", 2.0, "fan_sum", "uniform")
+    with pytest.raises(ValueError):
+        exercises.check_variance_scaling_settings("xavier", 1.0, "fan_in", "uniform")
+    with pytest.raises(ValueError):
+        exercises.check_variance_scaling_settings("he_uniform", -1.0, "fan_in", "uniform")

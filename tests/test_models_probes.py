@@ -174,3 +174,22 @@ def test_rms_and_second_moment():
         probes.rms(np.array([]))
     with pytest.raises(ValueError):
         probes.second_moment(np.array([]))
+
+
+def test_two_layer_cnn_permutation_and_pruning():
+    d16 = data.load_digits(size=16)
+    reproducibility.seed_everything(0)
+    model = models.two_layer_cnn(d16.input_shape, "he_uniform", filters=6)
+    x = d16.x_test[:16]
+    before = model(x).numpy()
+    models.permute_filters(model, "conv1", "conv2", [5, 4, 3, 2, 1, 0])
+    np.testing.assert_allclose(model(x).numpy(), before, atol=1e-5)
+    with pytest.raises(ValueError):
+        models.permute_filters(model, "conv1", "conv2", [0, 0, 1, 2, 3, 4])
+    models.remove_filters(model, "conv1", [0, 2])
+    kernel = model.get_layer("conv1").kernel.numpy()
+    assert not kernel[..., [0, 2]].any() and kernel[..., 1].any()
+    with pytest.raises(ValueError):
+        models.remove_filters(model, "conv1", [6])
+    with pytest.raises(ValueError):
+        models.two_layer_cnn((8, 8, 1))

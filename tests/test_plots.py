@@ -70,3 +70,14 @@ def test_plot_layer_histograms():
         plots.plot_layer_histograms({}, title="T", xlabel="x")
     with pytest.raises(ValueError):
         plots.plot_layer_histograms({"case": {}}, title="T", xlabel="x")
+
+
+def test_plot_feature_maps():
+    images = np.random.default_rng(0).normal(size=(2, 8, 8, 1))
+    fig = plots.plot_feature_maps(images, {"a": np.ones((2, 4, 4)), "b": -np.ones((2, 4, 4))}, title="T")
+    assert len(fig.axes) == 6 and fig.axes[0].get_title() == "input" and fig.axes[0].get_ylabel() == "image 1"
+    plt.close(fig)
+    with pytest.raises(ValueError):
+        plots.plot_feature_maps(images, {"a": np.ones((3, 4, 4))}, title="T")
+    with pytest.raises(ValueError):
+        plots.plot_feature_maps(images, {}, title="T")

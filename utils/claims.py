@@ -126,5 +126,9 @@ def check(claim_id: str, holds: bool, measured: Mapping[str, object] | None = No
             + (f" Measured: {values}." if values else "")
         )
     print(claim.holds_line())
-    if measured:
-        report.show_values(measured, caption=f"Measured for {claim_id} (this run)")
+    report.show_values(measured or {}, caption=f"Measured for {claim_id} (this run)", anchor=anchor(claim_id))
+
+
+def anchor(claim_id: str) -> str:
+    """The HTML id of the output of the cell that checks ``claim_id`` (the claims ledger links to it)."""
+    return "claim-" + "".join(c if c.isalnum() or c == "-" else "-" for c in claim_id)

@@ -205,3 +205,53 @@ def conv_stack(
     layers += [keras.layers.Flatten(name="flatten"),
                keras.layers.Dense(classes, kernel_initializer=fresh_initializer(output_initializer), name="logits")]
     return keras.Sequential(layers, name=f"conv_{activation}_{depth}")
+
+
+def two_layer_cnn(input_shape: Sequence[int], kernel_initializer: Any = "he_uniform", filters: int = 16) -> keras.Model:
+    """Conv2D(5×5) → max-pool → Conv2D(3×3) → Flatten → Dense logits: a small CNN whose first-layer
+    filters are large enough to look at. Layers: ``conv1``, ``pool1``, ``conv2``, ``flatten``, ``logits``."""
+    if len(input_shape) != 3 or min(int(s) for s in input_shape[:2]) < 9:
+        raise ValueError(f"input_shape must be (height, width, channels) with sides of at least 9, got {tuple(input_shape)}")
+    if isinstance(filters, bool) or not isinstance(filters, int) or filters <= 0:
+        raise ValueError(f"filters must be a positive integer, got {filters!r}")
+    fresh_initializer(kernel_initializer)
+    return keras.Sequential([
+        keras.Input(tuple(int(s) for s in input_shape)),
+        keras.layers.Conv2D(filters, 5, activation="relu", kernel_initializer=fresh_initializer(kernel_initializer, 1), name="conv1"),
+        keras.layers.MaxPooling2D(2, name="pool1"),
+        keras.layers.Conv2D(filters, 3, activation="relu", kernel_initializer=fresh_initializer(kernel_initializer, 2), name="conv2"),
+        keras.layers.Flatten(name="flatten"),
+        keras.layers.Dense(N_CLASSES, kernel_initializer=fresh_initializer(kernel_initializer, 3), name="logits"),
+    ], name="two_layer_cnn")
+
+
+def permute_filters(model: keras.Model, layer: str, next_layer: str, permutation: Sequence[int]) -> None:
+    """Reorder the filters of Conv2D ``layer`` and, to match, the input channels of Conv2D ``next_layer``.
+
+    The network computes the same function afterwards (up to float rounding): only the labels of
+    the filters change.
+    """
+    first, second = model.get_layer(layer), model.get_layer(next_layer)
+    permutation = np.asarray(permutation)
+    n = first.kernel.shape[-1]
+    if sorted(permutation.tolist()) != list(range(n)):
+        raise ValueError(f"permutation must reorder range({n}), got {permutation.tolist()}")
+    if second.kernel.shape[-2] != n:
+        raise ValueError(f"{next_layer} takes {second.kernel.shape[-2]} channels, {layer} makes {n}")
+    first.kernel.assign(first.kernel.numpy()[..., permutation])
+    first.bias.assign(first.bias.numpy()[permutation])
+    second.kernel.assign(second.kernel.numpy()[..., permutation, :])
+
+
+def remove_filters(model: keras.Model, layer: str, indices: Sequence[int]) -> None:
+    """Prune filters of a Conv2D layer: zero their kernels and biases, so they output zero."""
+    conv = model.get_layer(layer)
+    indices = np.asarray(indices, dtype=int)
+    n = conv.kernel.shape[-1]
+    if indices.size and (indices.min() < 0 or indices.max() >= n):
+        raise ValueError(f"filter indices must be in [0, {n}), got {indices.tolist()}")
+    kernel, bias = conv.kernel.numpy(), conv.bias.numpy()
+    kernel[..., indices] = 0.0
+    bias[indices] = 0.0
+    conv.kernel.assign(kernel)
+    conv.bias.assign(bias)

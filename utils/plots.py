@@ -175,3 +175,41 @@ def plot_layer_histograms(
         ax.legend(fontsize=8)
     fig.suptitle(title)
     return fig
+
+
+def plot_feature_maps(
+    images: np.ndarray,
+    maps: Mapping[str, np.ndarray],
+    title: str,
+) -> plt.Figure:
+    """Input images in the first column, then one column per labelled set of feature maps.
+
+    ``images`` is (n, height, width) or (n, height, width, 1); each value of ``maps`` is
+    (n, h, w), the response of one filter to each image. Each map has its own diverging colour
+    scale centred on zero; axes are in pixels.
+    """
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim != 3 or len(images) == 0:
+        raise ValueError(f"images must be (n, height, width), got {images.shape}")
+    if not maps:
+        raise ValueError("maps must name at least one filter")
+    for label, m in maps.items():
+        if np.ndim(m) != 3 or len(m) != len(images):
+            raise ValueError(f"maps[{label!r}] must be (n, h, w) with n = {len(images)}, got {np.shape(m)}")
+    n, cols = len(images), len(maps) + 1
+    fig, axes = plt.subplots(n, cols, figsize=(1.9 * cols, 1.9 * n + 0.5), squeeze=False, layout="constrained")
+    for r in range(n):
+        panels = [("input", images[r], "gray", None)] + [(label, m[r], DIVERGING, float(np.abs(m[r]).max()) or 1.0)
+                                                        for label, m in maps.items()]
+        for c, (label, values, cmap, limit) in enumerate(panels):
+            ax = axes[r, c]
+            ax.imshow(values, cmap=cmap, vmin=None if limit is None else -limit, vmax=limit)
+            ax.set_xticks([]), ax.set_yticks([]), ax.grid(False)
+            if r == 0:
+                ax.set_title(label, fontsize=9)
+            if c == 0:
+                ax.set_ylabel(f"image {r + 1}", fontsize=9)
+    fig.suptitle(title + "\n(red: positive response, blue: negative; each panel on its own scale)")
+    return fig

@@ -29,7 +29,7 @@ def format_value(value: object, digits: int = 4) -> str:
     return str(value)
 
 
-def table_html(rows: Sequence[Mapping[str, object]], caption: str | None = None) -> str:
+def table_html(rows: Sequence[Mapping[str, object]], caption: str | None = None, anchor: str | None = None) -> str:
     """Return an HTML table of ``rows`` (dicts sharing the same keys, in column order)."""
     columns = _columns(rows)
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
@@ -38,7 +38,8 @@ def table_html(rows: Sequence[Mapping[str, object]], caption: str | None = None)
         for r in rows
     )
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f'<table class="measured">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    ident = f' id="{html.escape(anchor)}"' if anchor else ""
+    return f'<table class="measured"{ident}>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def table_text(rows: Sequence[Mapping[str, object]], caption: str | None = None) -> str:
@@ -52,8 +53,11 @@ def table_text(rows: Sequence[Mapping[str, object]], caption: str | None = None)
     return "\n".join(lines)
 
 
-def show_table(rows: Sequence[Mapping[str, object]], caption: str | None = None) -> None:
-    """Display measured values: an HTML table in a notebook, plain text elsewhere."""
+def show_table(rows: Sequence[Mapping[str, object]], caption: str | None = None, anchor: str | None = None) -> None:
+    """Display measured values: an HTML table in a notebook, plain text elsewhere.
+
+    ``anchor``, if given, becomes the HTML id of the table, so that other pages can link to it.
+    """
     try:
         from IPython import get_ipython
         from IPython.display import HTML, display
@@ -63,14 +67,26 @@ def show_table(rows: Sequence[Mapping[str, object]], caption: str | None = None)
     if get_ipython() is None:
         print(table_text(rows, caption))
     else:
-        display(HTML(table_html(rows, caption)))
+        display(HTML(table_html(rows, caption, anchor)))
 
 
-def show_values(values: Mapping[str, object], caption: str | None = None) -> None:
-    """Display a mapping of measured quantities as a two-column table."""
-    if not isinstance(values, Mapping) or not values:
+def show_values(values: Mapping[str, object], caption: str | None = None, anchor: str | None = None) -> None:
+    """Display a mapping of measured quantities as a two-column table.
+
+    An empty mapping is allowed only with an ``anchor`` (it then displays just the anchor).
+    """
+    if not isinstance(values, Mapping) or (not values and anchor is None):
         raise ValueError("values must be a non-empty mapping of names to measured values")
-    show_table([{"quantity": k, "measured": v} for k, v in values.items()], caption)
+    if not values:
+        try:
+            from IPython import get_ipython
+            from IPython.display import HTML, display
+        except ImportError:  # pragma: no cover
+            return
+        if get_ipython() is not None:
+            display(HTML(f'<span id="{html.escape(anchor)}"></span>'))
+        return
+    show_table([{"quantity": k, "measured": v} for k, v in values.items()], caption, anchor)
 
 
 def _columns(rows: Sequence[Mapping[str, object]]) -> list[str]:

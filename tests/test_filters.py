@@ -1,0 +1,56 @@
+import numpy as np
+import pytest
+
+from utils import filters
+
+
+def test_hand_designed_filters_are_zero_mean_unit_norm():
+    templates = filters.hand_designed(5)
+    assert set(templates) == {"X", "horizontal edge", "vertical edge"}
+    for t in templates.values():
+        assert t.shape == (5, 5)
+        assert abs(t.sum()) < 1e-12 and np.linalg.norm(t) == pytest.approx(1.0)
+    np.testing.assert_allclose(templates["vertical edge"], templates["horizontal edge"].T)
+    assert templates["X"][0, 0] > 0 and templates["X"][0, 1] < 0
+    for bad in (4, 1, 5.0, True):
+        with pytest.raises(ValueError):
+            filters.hand_designed(bad)
+
+
+def test_cosine_matrix_ignores_sign_and_scale():
+    a = np.random.default_rng(0).normal(size=(3, 3, 1, 4))
+    cos = filters.cosine_matrix(a, -3 * a)
+    np.testing.assert_allclose(np.diag(cos), 1.0)
+    assert cos.shape == (4, 4) and np.all(cos <= 1 + 1e-12)
+    with pytest.raises(ValueError):
+        filters.cosine_matrix(a, np.ones((5, 5, 1, 4)))
+    with pytest.raises(ValueError):
+        filters.cosine_matrix(np.zeros((3, 3, 1, 2)), a)
+
+
+def test_best_match_finds_a_planted_template():
+    template = filters.hand_designed(5)["X"]
+    kernel = np.random.default_rng(1).normal(size=(5, 5, 1, 8))
+    kernel[:, :, 0, 5] = 2 * template + 7.0  # scaled and offset: the mean is removed before comparing
+    assert filters.best_match(kernel, template) == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        filters.best_match(kernel[:, :, 0, :], template)
+
+
+def test_matched_similarity_undoes_a_permutation():
+    a = np.random.default_rng(2).normal(size=(3, 3, 2, 6))
+    by_index, matched = filters.matched_similarity(a, a[..., [3, 1, 5, 0, 2, 4]])
+    assert matched == pytest.approx(1.0) and by_index < 1.0
+    with pytest.raises(ValueError):
+        filters.matched_similarity(a, a[..., :5])
+
+
+def test_most_similar_pair():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(500, 3))
+    x[:, 2] = 2 * x[:, 0] + 0.01 * rng.normal(size=500)
+    assert filters.most_similar_pair(x) > 0.99
+    dead = np.column_stack([rng.normal(size=100), np.zeros(100)])
+    assert filters.most_similar_pair(dead) == 0.0
+    with pytest.raises(ValueError):
+        filters.most_similar_pair(np.ones(5))

@@ -1,0 +1,92 @@
+"""Looking at convolution filters: hand-designed ones, and how alike two sets of filters are.
+
+Filters are compared by the absolute cosine of the angle between their flattened weights, so that a
+filter and its negative count as the same detector (the next layer can flip the sign).
+"""
+
+from __future__ import annotations
+
+from math import comb
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+
+def hand_designed(size: int = 5) -> dict[str, np.ndarray]:
+    """The filters a person might draw: an "X", and horizontal and vertical edge detectors.
+
+    Each is a (size, size) array with zero mean (so a flat region gives no response) and unit norm.
+    """
+    if isinstance(size, bool) or not isinstance(size, int) or size < 3 or size % 2 == 0:
+        raise ValueError(f"size must be an odd integer >= 3, got {size!r}")
+    eye = np.eye(size)
+    cross = np.maximum(eye, eye[::-1])
+    smooth = np.array([comb(size - 1, k) for k in range(size)], dtype=float)  # binomial smoothing
+    derivative = np.concatenate([np.arange(size // 2, 0, -1), [0], -np.arange(1, size // 2 + 1)]).astype(float)
+    filters = {"X": cross, "horizontal edge": np.outer(derivative, smooth), "vertical edge": np.outer(smooth, derivative)}
+    return {name: _normalise(f - f.mean()) for name, f in filters.items()}
+
+
+def _normalise(f: np.ndarray) -> np.ndarray:
+    return f / np.linalg.norm(f)
+
+
+def _flatten(kernel: np.ndarray) -> np.ndarray:
+    """(kh, kw, c_in, c_out) or (kh, kw) → unit columns, one per filter."""
+    kernel = np.asarray(kernel, dtype=np.float64)
+    if kernel.ndim == 2:
+        kernel = kernel[:, :, None, None]
+    if kernel.ndim != 4:
+        raise ValueError(f"a kernel must have shape (kh, kw, c_in, c_out) or (kh, kw), got {kernel.shape}")
+    flat = kernel.reshape(-1, kernel.shape[-1])
+    norms = np.linalg.norm(flat, axis=0)
+    if np.any(norms == 0):
+        raise ValueError("a filter with all weights zero has no direction to compare")
+    return flat / norms
+
+
+def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """|cos| between every filter of kernel ``a`` (rows) and every filter of kernel ``b`` (columns)."""
+    fa, fb = _flatten(a), _flatten(b)
+    if fa.shape[0] != fb.shape[0]:
+        raise ValueError(f"filters of different sizes cannot be compared: {fa.shape[0]} and {fb.shape[0]} weights")
+    return np.abs(fa.T @ fb)
+
+
+def best_match(kernel: np.ndarray, template: np.ndarray) -> float:
+    """The largest |cos| between ``template`` (kh, kw) and any filter of ``kernel`` (first input channel)."""
+    kernel = np.asarray(kernel)
+    if kernel.ndim != 4:
+        raise ValueError(f"kernel must have shape (kh, kw, c_in, c_out), got {kernel.shape}")
+    filters = kernel[:, :, :1, :]
+    centred = filters - filters.mean(axis=(0, 1), keepdims=True)  # compare shapes, not offsets
+    return float(cosine_matrix(centred, np.asarray(template)).max())
+
+
+def matched_similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Mean |cos| of filters paired by index, and after the best one-to-one matching.
+
+    The matching maximises the total |cos| (the Hungarian algorithm), which undoes any relabelling
+    of the filters between the two kernels. Returns (by index, matched).
+    """
+    cos = cosine_matrix(a, b)
+    if cos.shape[0] != cos.shape[1]:
+        raise ValueError(f"kernels must have the same number of filters, got {cos.shape}")
+    rows, cols = linear_sum_assignment(-cos)
+    return float(np.mean(np.diag(cos))), float(np.mean(cos[rows, cols]))
+
+
+def most_similar_pair(values: np.ndarray) -> float:
+    """The largest |correlation| between two different columns of ``values`` (e.g. feature maps).
+
+    ``values`` is (samples, units). Constant columns (dead units) are ignored.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 2 or values.shape[1] < 2:
+        raise ValueError(f"values must be (samples, units) with at least 2 units, got {values.shape}")
+    live = values[:, values.std(axis=0) > 0]
+    if live.shape[1] < 2:
+        return 0.0
+    corr = np.abs(np.corrcoef(live.T))
+    np.fill_diagonal(corr, 0.0)
+    return float(corr.max())
