@@ -5,6 +5,7 @@
     python3 tasks.py test        # run every test: utils unit tests, nbval over the chapters, book build
     python3 tasks.py execute     # re-execute the chapters in place to refresh their stored outputs
     python3 tasks.py benchmark   # time every chapter from a cold kernel and print a table
+    python3 tasks.py lab         # open the chapters in JupyterLab (installs it into .venv once)
 
 Every command first creates (or reuses) the virtual environment `.venv` with the pinned versions
 of requirements.txt; it is rebuilt only when requirements.txt or pyproject.toml change.
@@ -79,7 +80,23 @@ def benchmark(args: list[str]) -> None:
     run([str(PYTHON), str(ROOT / "scripts" / "benchmark.py"), *args])
 
 
-COMMANDS = {"build": build, "test": test, "execute": execute, "benchmark": benchmark}
+JUPYTERLAB = "jupyterlab==4.6.6"
+
+
+def lab(args: list[str]) -> None:
+    """Open the chapters in JupyterLab, running on .venv's Python (installed on first use)."""
+    check = subprocess.run([str(PYTHON), "-c", "import jupyterlab"], capture_output=True)
+    if check.returncode != 0:
+        print(f"Installing {JUPYTERLAB} into {VENV} (once)...", flush=True)
+        # Keep every pinned package at its pinned version: pass requirements.txt as constraints.
+        pins = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if not line.startswith("-e")]
+        constraints = VENV / "lab-constraints.txt"
+        constraints.write_text("\n".join(pins) + "\n")
+        run([str(PYTHON), "-m", "pip", "install", "--quiet", "-c", str(constraints), JUPYTERLAB])
+    run([str(BIN / "jupyter"), "lab", str(ROOT / "chapters"), *args])
+
+
+COMMANDS = {"build": build, "test": test, "execute": execute, "benchmark": benchmark, "lab": lab}
 
 
 def main() -> None:

@@ -74,3 +74,15 @@ def test_variance_scaling_settings(capsys):
         exercises.check_variance_scaling_settings("xavier", 1.0, "fan_in", "uniform")
     with pytest.raises(ValueError):
         exercises.check_variance_scaling_settings("he_uniform", -1.0, "fan_in", "uniform")
+
+
+def test_relabelling_count():
+    from math import factorial
+
+    exercises.check_relabelling_count(factorial(16) ** 2)
+    with pytest.raises(exercises.ExerciseIncorrect, match="first layer only"):
+        exercises.check_relabelling_count(factorial(16))
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_relabelling_count(factorial(32))
+    with pytest.raises(TypeError):
+        exercises.check_relabelling_count(4.4e26)

@@ -130,3 +130,20 @@ def check_variance_scaling_settings(name: str, scale: float, mode: str, distribu
             "the variance by, and is it uniform or a normal?"
         )
     print(f"Correct: {name} is VarianceScaling(scale={float(scale)}, mode={mode!r}, distribution={distribution!r}).")
+
+
+def check_relabelling_count(answer: int) -> None:
+    """Exercise 6.2: grade the number of relabellings of the two-layer CNN (16 and 16 filters)
+    that leave its function unchanged."""
+    from math import factorial
+
+    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
+        raise TypeError(f"answer must be an integer (math.factorial gives exact ones), got {answer!r}")
+    expected = factorial(16) ** 2
+    if int(answer) == factorial(16):
+        raise ExerciseIncorrect("that counts the first layer only; the second layer's filters can be relabelled too")
+    if int(answer) in (factorial(16) ** 2 * factorial(10), factorial(32)):
+        raise ExerciseIncorrect("the output units are tied to the classes, and each layer is permuted on its own")
+    if int(answer) != expected:
+        raise ExerciseIncorrect("not quite. Hint: which layers' units can be permuted, with the next layer undoing it?")
+    print("Correct: 16! relabellings of conv1 times 16! of conv2, (16!)² ≈ 4.4e26 in all.")
