@@ -193,3 +193,22 @@ def test_two_layer_cnn_permutation_and_pruning():
         models.remove_filters(model, "conv1", [6])
     with pytest.raises(ValueError):
         models.two_layer_cnn((8, 8, 1))
+
+
+def test_one_layer_gain_matches_theory():
+    x = np.random.default_rng(0).standard_normal((256, 64)).astype("float32")
+    make = lambda: keras.layers.Dense(64, activation="relu", kernel_initializer="he_normal")  # noqa: E731
+    assert probes.one_layer_gain(make, x, draws=8, seed=0) == pytest.approx(1.0, rel=0.1)
+    with pytest.raises(ValueError):
+        probes.one_layer_gain(make, x, draws=0)
+
+
+def test_active_units_and_dead_filters(digits):
+    model = models.conv_stack(digits.input_shape, 3, 4, "relu", "he_uniform")
+    active = probes.active_units(model, digits.x_test[:32])
+    assert list(active) == ["conv1", "conv2", "conv3"] and active["conv1"].shape == (32, 8, 8, 4)
+    assert 0.0 <= probes.dead_filter_fraction(model, digits.x_test[:32]) <= 1.0
+    dead = models.conv_stack(digits.input_shape, 2, 4, "relu", "zeros")
+    assert probes.dead_filter_fraction(dead, digits.x_test[:32]) == 1.0
+    with pytest.raises(ValueError):
+        probes.active_units(model, digits.x_test[:4], prefix="lstm")

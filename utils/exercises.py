@@ -18,6 +18,13 @@ class ExerciseIncorrect(AssertionError):
     """The answer given to a self-check is not right; the message holds a hint."""
 
 
+def _number(answer: object) -> float:
+    """The answer as a float; a clear TypeError for anything that is not a real number."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
+        raise TypeError(f"answer must be a number, got {answer!r}")
+    return float(answer)
+
+
 def check_kernel_gradient(kernel_gradient: Callable[[np.ndarray, np.ndarray, tuple], np.ndarray]) -> None:
     """Exercise 1.1: grade a function ``kernel_gradient(x, grad_out, kernel_shape)``.
 
@@ -50,9 +57,8 @@ def check_zero_init_accuracy(answer: float, data: Split) -> None:
     it learns the training set's class frequencies and the network always predicts the most
     frequent training class.
     """
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating)):
-        raise TypeError(f"answer must be a number (a fraction between 0 and 1), got {answer!r}")
-    if not 0.0 <= float(answer) <= 1.0:
+    answer = _number(answer)
+    if not 0.0 <= answer <= 1.0:
         raise ValueError(f"answer must be a fraction between 0 and 1, got {answer}")
     majority = np.bincount(data.y_train).argmax()
     expected = float(np.mean(data.y_test == majority))
@@ -66,8 +72,7 @@ def check_zero_init_accuracy(answer: float, data: Split) -> None:
 
 def check_relu_stack_moment(answer: float) -> None:
     """Exercise 2.1: grade the predicted E[h²] after 10 ReLU layers of width 256, σ = 0.05, E[x²] = 1."""
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating)):
-        raise TypeError(f"answer must be a number, got {answer!r}")
+    answer = _number(answer)
     expected = (256 * 0.05**2 / 2) ** 10
     if not np.isclose(float(answer), expected, rtol=0.01):
         raise ExerciseIncorrect(
@@ -79,8 +84,7 @@ def check_relu_stack_moment(answer: float) -> None:
 
 def check_glorot_limit(answer: float) -> None:
     """Exercise 3.1: grade the glorot_uniform limit of a Conv2D kernel of shape (3, 3, 16, 32)."""
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating)):
-        raise TypeError(f"answer must be a number, got {answer!r}")
+    answer = _number(answer)
     fan_in, fan_out = 3 * 3 * 16, 3 * 3 * 32
     expected = float(np.sqrt(6.0 / (fan_in + fan_out)))
     if np.isclose(float(answer), float(np.sqrt(6.0 / (16 + 32))), rtol=1e-3):
@@ -92,8 +96,7 @@ def check_glorot_limit(answer: float) -> None:
 
 def check_he_std(answer: float) -> None:
     """Exercise 4.1: grade the standard deviation he_normal aims for with a (3, 3, 64, 128) kernel."""
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating)):
-        raise TypeError(f"answer must be a number, got {answer!r}")
+    answer = _number(answer)
     expected = float(np.sqrt(2.0 / (3 * 3 * 64)))
     if np.isclose(float(answer), np.sqrt(2.0 / (3 * 3 * 128)), rtol=1e-3):
         raise ExerciseIncorrect("that uses the fan-out; Keras's he_normal uses the fan-in, kh·kw·c_in")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from collections.abc import Callable
+
 from utils import reproducibility
 
 reproducibility.quiet_tensorflow()
@@ -93,3 +95,39 @@ def second_moment(values: np.ndarray) -> float:
         raise ValueError("second moment of an empty array")
     return float(np.mean(values**2))
 
+
+
+def one_layer_gain(make_layer: Callable[[], keras.layers.Layer], x: np.ndarray, draws: int = 16, seed: int | None = None) -> float:
+    """Mean over ``draws`` fresh weight draws of E[layer(x)²] / E[x²], for one layer on a fixed input.
+
+    Given the input, the expectation over the weights of the output's second moment is exactly the
+    layer's gain times the input's (chapter 2), so this mean estimates the gain without the
+    random-walk drift of measuring it along one deep network. ``make_layer`` builds a new layer
+    (or small model) each call; each draw is seeded from ``seed`` (default: the book's seed).
+    """
+    if isinstance(draws, bool) or not isinstance(draws, int) or draws <= 0:
+        raise ValueError(f"draws must be a positive integer, got {draws!r}")
+    ratios = []
+    for run in reproducibility.derived_seeds(draws, seed):
+        reproducibility.seed_everything(run)
+        ratios.append(second_moment(np.asarray(make_layer()(x))) / second_moment(x))
+    return float(np.mean(ratios))
+
+
+def active_units(model: keras.Model, x: np.ndarray, prefix: str = "conv") -> dict[str, np.ndarray]:
+    """For each layer whose name starts with ``prefix``: which outputs are positive, per input.
+
+    Applied to ReLU layers this is the activity pattern; a unit (or filter) that is never active
+    for any input is dead.
+    """
+    signal = signal_propagation(model, x, np.zeros(len(x), dtype=int))
+    found = {name: s["activation"] > 0 for name, s in signal.items() if name.startswith(prefix)}
+    if not found:
+        raise ValueError(f"no layer of {model.name} has a name starting with {prefix!r}")
+    return found
+
+
+def dead_filter_fraction(model: keras.Model, x: np.ndarray, prefix: str = "conv") -> float:
+    """Fraction of filters, over the layers named ``prefix``…, that output zero everywhere for every input."""
+    active = active_units(model, x, prefix)
+    return float(np.mean(np.concatenate([~a.reshape(-1, a.shape[-1]).any(axis=0) for a in active.values()])))
