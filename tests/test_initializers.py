@@ -8,12 +8,14 @@ from scipy import stats
 from utils import initializers, theory
 
 SHAPES = {"Dense": (64, 48), "Conv1D": (5, 8, 16), "Conv2D": (3, 3, 8, 16), "Conv3D": (2, 2, 2, 4, 8)}
-RANDOM = ["random_normal", "random_uniform", "truncated_normal", "variance_scaling", "orthogonal",
-          *initializers.VARIANCE_SCALING_NAMES]
-KERAS_CLASS = {"random_normal": "RandomNormal", "random_uniform": "RandomUniform", "truncated_normal": "TruncatedNormal",
-               "variance_scaling": "VarianceScaling", "orthogonal": "Orthogonal", "glorot_uniform": "GlorotUniform",
-               "glorot_normal": "GlorotNormal", "lecun_uniform": "LecunUniform", "lecun_normal": "LecunNormal",
-               "he_uniform": "HeUniform", "he_normal": "HeNormal"}
+RANDOM = list(initializers.RANDOM_NAMES)
+KERAS_CLASS = initializers.KERAS_CLASSES
+
+
+def test_every_name_has_a_keras_class():
+    assert set(KERAS_CLASS) == set(initializers.NAMES) and len(RANDOM) == 11
+    for cls in KERAS_CLASS.values():
+        assert hasattr(keras.initializers, cls)
 
 
 def draws_for(shape, total=20000):

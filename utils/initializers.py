@@ -148,6 +148,15 @@ REFERENCES: dict[str, Callable[..., np.ndarray]] = {
 }
 NAMES = tuple(REFERENCES) + tuple(VARIANCE_SCALING_NAMES)
 
+# The Keras class behind each name, for comparing the references with Keras's own draws.
+KERAS_CLASSES: dict[str, str] = {
+    "zeros": "Zeros", "ones": "Ones", "constant": "Constant", "random_normal": "RandomNormal",
+    "random_uniform": "RandomUniform", "truncated_normal": "TruncatedNormal", "variance_scaling": "VarianceScaling",
+    "orthogonal": "Orthogonal", "identity": "Identity", "glorot_uniform": "GlorotUniform", "glorot_normal": "GlorotNormal",
+    "lecun_uniform": "LecunUniform", "lecun_normal": "LecunNormal", "he_uniform": "HeUniform", "he_normal": "HeNormal",
+}
+RANDOM_NAMES = tuple(n for n in NAMES if n not in ("zeros", "ones", "constant", "identity"))
+
 
 def sample(name: str, shape: Sequence[int], seed: int = 0, **kwargs: float | str) -> np.ndarray:
     """Draw a kernel of ``shape`` from the reference implementation of the Keras initializer ``name``.
