@@ -212,3 +212,11 @@ def test_active_units_and_dead_filters(digits):
     assert probes.dead_filter_fraction(dead, digits.x_test[:32]) == 1.0
     with pytest.raises(ValueError):
         probes.active_units(model, digits.x_test[:4], prefix="lstm")
+
+
+def test_accuracy_counts_correct_predictions(digits):
+    model = models.small_cnn(digits.input_shape, "zeros")  # predicts class 0 for every image
+    x, y = digits.x_test[:40], digits.y_test[:40]
+    assert models.accuracy(model, x, y) == pytest.approx(np.mean(y == 0))
+    with pytest.raises(ValueError):
+        models.accuracy(model, x, y[:3])

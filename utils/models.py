@@ -118,10 +118,17 @@ def train(model: keras.Model, data: Split, epochs: int, batch_size: int = 64) ->
     return {k: [float(v) for v in vs] for k, vs in history.history.items()}
 
 
+def accuracy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
+    """Fraction of the examples ``x`` that the model classifies as ``y``."""
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    logits = model.predict(x, verbose=0, batch_size=512)
+    return float(np.mean(logits.argmax(axis=1) == y))
+
+
 def test_accuracy(model: keras.Model, data: Split) -> float:
     """Fraction of the test set the model classifies correctly."""
-    logits = model.predict(data.x_test, verbose=0, batch_size=512)
-    return float(np.mean(logits.argmax(axis=1) == data.y_test))
+    return accuracy(model, data.x_test, data.y_test)
 
 
 def kernels(model: keras.Model) -> dict[str, np.ndarray]:
