@@ -9,6 +9,7 @@ chapter's name and the cell that failed. Set BOOK_SEED to run with another seed.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -46,6 +47,14 @@ def execute(path: Path, write: bool = True) -> float:
     client.execute()
     seconds = time.perf_counter() - start
     if write:
+        # How these outputs were made: the tests re-execute with another seed and the other
+        # oneDNN setting (tasks.py), to show that what nbval compares depends on neither.
+        from utils import reproducibility
+
+        notebook.metadata["book"] = {
+            "seed": reproducibility.book_seed(),
+            "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "0"),
+        }
         nbformat.write(notebook, path)
     return seconds
 

@@ -1,21 +1,33 @@
+"""Every self-check accepts the right answer and rejects plausible wrong ones."""
+
+from math import factorial
+
 import numpy as np
 import pytest
 
 from utils import data, exercises, numpy_cnn
 
 
+def reference_gradient(x, g, shape):
+    return numpy_cnn.conv2d_backward(x, np.zeros(shape), g)[1]
+
+
 def test_kernel_gradient_accepts_a_correct_answer(capsys):
-    exercises.check_kernel_gradient(lambda x, g, shape: numpy_cnn.conv2d_backward(x, np.zeros(shape), g)[1])
+    exercises.check_kernel_gradient(reference_gradient)
     assert capsys.readouterr().out.startswith("Correct")
 
 
 @pytest.mark.parametrize(
     "answer",
     [
-        lambda x, g, shape: np.zeros(shape),
-        lambda x, g, shape: 2 * numpy_cnn.conv2d_backward(x, np.zeros(shape), g)[1],
-        lambda x, g, shape: np.zeros((1, 1)),
+        lambda x, g, shape: np.zeros(shape),                                  # nothing computed
+        lambda x, g, shape: 2 * reference_gradient(x, g, shape),              # wrong factor
+        lambda x, g, shape: reference_gradient(x, g, shape) / len(x),         # averaged over the batch
+        lambda x, g, shape: reference_gradient(x, g, shape)[::-1, ::-1],      # flipped kernel (true convolution)
+        lambda x, g, shape: np.swapaxes(reference_gradient(x, g, shape), 0, 1),  # rows and columns swapped
+        lambda x, g, shape: np.zeros((1, 1)),                                 # wrong shape
     ],
+    ids=["zeros", "doubled", "batch-mean", "flipped", "transposed", "shape"],
 )
 def test_kernel_gradient_rejects_wrong_answers(answer):
     with pytest.raises(exercises.ExerciseIncorrect):
@@ -27,47 +39,105 @@ def test_kernel_gradient_needs_a_function():
         exercises.check_kernel_gradient(np.zeros(3))
 
 
-def test_zero_init_accuracy():
-    digits = data.load_digits()
+@pytest.fixture(scope="module")
+def digits():
+    return data.load_digits()
+
+
+def test_zero_init_accuracy_accepts_the_majority_share(digits, capsys):
     right = float(np.mean(digits.y_test == np.bincount(digits.y_train).argmax()))
     exercises.check_zero_init_accuracy(right, digits)
-    with pytest.raises(exercises.ExerciseIncorrect):
-        exercises.check_zero_init_accuracy(0.1, digits)
+    assert "Correct" in capsys.readouterr().out
+
+
+def test_zero_init_accuracy_rejects_wrong_answers(digits):
+    least_common = np.bincount(digits.y_train).argmin()
+    for wrong in (0.1, 0.0, 1.0, float(np.mean(digits.y_test == least_common)),
+                  float(np.bincount(digits.y_train).max() / len(digits.y_train))):  # training share, not test
+        with pytest.raises(exercises.ExerciseIncorrect):
+            exercises.check_zero_init_accuracy(wrong, digits)
     with pytest.raises(ValueError):
         exercises.check_zero_init_accuracy(1.5, digits)
     with pytest.raises(TypeError):
         exercises.check_zero_init_accuracy("0.1", digits)
 
 
-def test_relu_stack_moment():
+def test_relu_stack_moment(capsys):
     exercises.check_relu_stack_moment((256 * 0.05**2 / 2) ** 10)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [0.32, 0.64**10, 0.32**9, 0.32**11, 256 * 0.05**2 / 2 * 10, (256 * 0.05 / 2) ** 10],
+                         ids=["one-layer", "no-half", "nine-layers", "eleven-layers", "sum-not-product", "sigma-not-variance"])
+def test_relu_stack_moment_rejects_wrong_answers(wrong):
     with pytest.raises(exercises.ExerciseIncorrect):
-        exercises.check_relu_stack_moment(0.32)
+        exercises.check_relu_stack_moment(wrong)
     with pytest.raises(TypeError):
         exercises.check_relu_stack_moment("1e-5")
 
 
-def test_glorot_limit():
+def test_glorot_limit(capsys):
     exercises.check_glorot_limit(np.sqrt(6 / 432))
+    assert "Correct" in capsys.readouterr().out
     with pytest.raises(exercises.ExerciseIncorrect, match="window"):
         exercises.check_glorot_limit(np.sqrt(6 / 48))
+
+
+@pytest.mark.parametrize("wrong", [np.sqrt(2 / 432), np.sqrt(6 / 144), np.sqrt(6 / 288), np.sqrt(3 / 144), 6 / 432, 0.5],
+                         ids=["std-not-limit", "fan-in-only", "fan-out-only", "lecun-limit", "no-root", "arbitrary"])
+def test_glorot_limit_rejects_wrong_answers(wrong):
     with pytest.raises(exercises.ExerciseIncorrect):
-        exercises.check_glorot_limit(0.5)
+        exercises.check_glorot_limit(wrong)
 
 
-def test_he_std():
+def test_he_std(capsys):
     exercises.check_he_std(np.sqrt(2 / 576))
+    assert "Correct" in capsys.readouterr().out
     with pytest.raises(exercises.ExerciseIncorrect, match="fan-out"):
         exercises.check_he_std(np.sqrt(2 / 1152))
     with pytest.raises(exercises.ExerciseIncorrect, match="window"):
         exercises.check_he_std(np.sqrt(2 / 64))
 
 
-def test_variance_scaling_settings(capsys):
-    exercises.check_variance_scaling_settings("he_uniform", 2.0, "fan_in", "uniform")
-    assert "Correct" in capsys.readouterr().out
+@pytest.mark.parametrize("wrong", [np.sqrt(1 / 576), np.sqrt(6 / 576), np.sqrt(2 / 576) / 0.87962566, 2 / 576,
+                                   np.sqrt(2 / (576 + 1152))],
+                         ids=["lecun", "uniform-limit", "untruncated-parameter", "variance", "fan-avg"])
+def test_he_std_rejects_wrong_answers(wrong):
     with pytest.raises(exercises.ExerciseIncorrect):
-        exercises.check_variance_scaling_settings("he_uniform", 2.0, "fan_avg", "uniform")
+        exercises.check_he_std(wrong)
+
+
+@pytest.mark.parametrize(
+    "name, right",
+    [("he_uniform", (2.0, "fan_in", "uniform")), ("he_normal", (2.0, "fan_in", "truncated_normal")),
+     ("glorot_uniform", (1.0, "fan_avg", "uniform")), ("glorot_normal", (1.0, "fan_avg", "truncated_normal")),
+     ("lecun_uniform", (1.0, "fan_in", "uniform")), ("lecun_normal", (1.0, "fan_in", "truncated_normal"))],
+)
+def test_variance_scaling_settings_accepts_each_named_initializer(name, right, capsys):
+    exercises.check_variance_scaling_settings(name, *right)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "name, wrong",
+    [
+        ("he_uniform", (4.0, "fan_out", "uniform")),   # equal to the right one on (3, 3, 16, 32) only
+        ("he_uniform", (3.0, "fan_avg", "uniform")),   # the same coincidence
+        ("he_uniform", (2.0, "fan_avg", "uniform")),
+        ("he_uniform", (2.0, "fan_in", "truncated_normal")),
+        ("he_uniform", (6.0, "fan_in", "uniform")),    # the limit's 6, not the variance's 2
+        ("he_normal", (2.0, "fan_in", "untruncated_normal")),
+        ("lecun_normal", (2.0, "fan_out", "truncated_normal")),
+        ("glorot_uniform", (2.0, "fan_avg", "uniform")),  # 2/(fan_in+fan_out) is scale 1 with fan_avg
+        ("glorot_normal", (1.0, "fan_in", "truncated_normal")),
+    ],
+)
+def test_variance_scaling_settings_rejects_wrong_answers(name, wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_variance_scaling_settings(name, *wrong)
+
+
+def test_variance_scaling_settings_rejects_bad_input():
     with pytest.raises(ValueError):
         exercises.check_variance_scaling_settings("he_uniform", 2.0, "fan_sum", "uniform")
     with pytest.raises(ValueError):
@@ -76,13 +146,18 @@ def test_variance_scaling_settings(capsys):
         exercises.check_variance_scaling_settings("he_uniform", -1.0, "fan_in", "uniform")
 
 
-def test_relabelling_count():
-    from math import factorial
-
+def test_relabelling_count(capsys):
     exercises.check_relabelling_count(factorial(16) ** 2)
+    assert "Correct" in capsys.readouterr().out
     with pytest.raises(exercises.ExerciseIncorrect, match="first layer only"):
         exercises.check_relabelling_count(factorial(16))
+
+
+@pytest.mark.parametrize("wrong", [factorial(32), factorial(16) ** 2 * factorial(10), 2 * factorial(16), factorial(16) ** 2 - 1,
+                                   16 * 16],
+                         ids=["one-pool", "with-outputs", "sum", "minus-identity", "product-of-sizes"])
+def test_relabelling_count_rejects_wrong_answers(wrong):
     with pytest.raises(exercises.ExerciseIncorrect):
-        exercises.check_relabelling_count(factorial(32))
+        exercises.check_relabelling_count(wrong)
     with pytest.raises(TypeError):
         exercises.check_relabelling_count(4.4e26)

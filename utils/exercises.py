@@ -124,14 +124,16 @@ def check_variance_scaling_settings(name: str, scale: float, mode: str, distribu
         raise ValueError(f"distribution must be 'truncated_normal', 'untruncated_normal' or 'uniform', got {distribution!r}")
     if isinstance(scale, bool) or not isinstance(scale, (int, float, np.floating)) or scale <= 0:
         raise ValueError(f"scale must be a positive number, got {scale!r}")
-    shape = (3, 3, 16, 32)
-    named = np.asarray(type(keras.initializers.get(name))(seed=11)(shape))
-    proposed = np.asarray(keras.initializers.VarianceScaling(float(scale), mode, distribution, seed=11)(shape))
-    if not np.array_equal(named, proposed):
-        raise ExerciseIncorrect(
-            f"those settings do not reproduce {name}. Hint: which fan does it divide by, what does it multiply "
-            "the variance by, and is it uniform or a normal?"
-        )
+    # Several shapes with different fan_out/fan_in ratios: on one shape alone, wrong settings can
+    # coincide (for (3, 3, 16, 32), fan_out = 2·fan_in, so scale 4 with fan_out equals scale 2 with fan_in).
+    for shape in ((3, 3, 16, 32), (5, 5, 32, 8), (100, 40), (3, 3, 3, 64)):
+        named = np.asarray(type(keras.initializers.get(name))(seed=11)(shape))
+        proposed = np.asarray(keras.initializers.VarianceScaling(float(scale), mode, distribution, seed=11)(shape))
+        if not np.array_equal(named, proposed):
+            raise ExerciseIncorrect(
+                f"those settings do not reproduce {name} (kernel shape {shape}). Hint: which fan does it divide by, "
+                "what does it multiply the variance by, and is it uniform or a normal?"
+            )
     print(f"Correct: {name} is VarianceScaling(scale={float(scale)}, mode={mode!r}, distribution={distribution!r}).")
 
 
