@@ -2,8 +2,8 @@
 
     python3 tasks.py benchmark [chapter ...]
 
-Nothing is written back to the notebooks and nothing is asserted: the budget (DEVELOPERS.md) is
-60 s per chapter and 6 minutes for the whole book on 2 CPU cores; compare by eye.
+Nothing is written back to the notebooks and nothing is asserted: the budget is 60 s per chapter
+and 6 minutes for chapters 1-6 on 2 CPU cores; compare by eye.
 """
 
 from __future__ import annotations

@@ -83,9 +83,9 @@ def test_links_point_at_claim_anchors():
 
 
 def test_problems_are_found(monkeypatch):
-    bad = (ledger.Entry("x", "article-009", "s", "maybe", "01_symmetry", ("ch99.none",)),
-           ledger.Entry("y", "article-000", "s", "refuted", "01_symmetry"),
-           ledger.Entry("y", "article-000", "s", "refuted", "01_symmetry", basis="a definition"))
+    bad = (ledger.Entry("x", "article-009", "s", "maybe", "r", "01_symmetry", ("ch99.none",)),
+           ledger.Entry("y", "article-000", "s", "refuted", "r", "01_symmetry"),
+           ledger.Entry("y", "article-000", "s", "refuted", "r", "01_symmetry", basis="a definition"))
     monkeypatch.setattr(ledger, "entries", lambda: bad)
     found = "\n".join(ledger.problems())
     for fragment in ("unknown article", "verdict must be", "unregistered claim", "needs a basis",

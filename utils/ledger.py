@@ -43,6 +43,7 @@ class Entry:
     article: str
     says: str
     verdict: str
+    reason: str
     chapter: str
     claims: tuple[str, ...] = field(default_factory=tuple)
     basis: str | None = None
@@ -70,11 +71,10 @@ def entries() -> tuple[Entry, ...]:
     """All ledger entries, in file order."""
     loaded = []
     for raw in _load().get("entry", []):
-        unknown = set(raw) - {"id", "article", "says", "verdict", "claims", "basis", "chapter"}
-        if unknown:
-            raise ValueError(f"ledger entry {raw.get('id')!r} has unknown fields {sorted(unknown)}")
-        if "chapter" not in raw:
-            raise ValueError(f"ledger entry {raw.get('id')!r} names no chapter to show its verdict")
+        unknown = set(raw) - {"id", "article", "says", "verdict", "reason", "claims", "basis", "chapter"}
+        missing = {"id", "article", "says", "verdict", "reason", "chapter"} - set(raw)
+        if unknown or missing:
+            raise ValueError(f"ledger entry {raw.get('id')!r}: unknown fields {sorted(unknown)}, missing {sorted(missing)}")
         loaded.append(Entry(**{**raw, "claims": tuple(raw.get("claims", ()))}))
     return tuple(loaded)
 
@@ -137,7 +137,7 @@ def _rows(selected: list[Entry], here: str | None, article_column: bool) -> str:
                   f"{html.escape(article.title)}</a></td>") if article_column else ""
         shown_in = "" if here != LEDGER_PAGE else f'<br>(<a href="{e.chapter}.html#verdicts">{e.chapter}</a>)'
         rows.append(f'<tr id="ledger-{html.escape(e.id)}">{source}<td>{html.escape(e.says)}</td>'
-                    f'<td class="verdict verdict-{e.verdict}">{e.verdict}</td>'
+                    f'<td class="verdict verdict-{e.verdict}"><strong>{e.verdict}</strong>: {html.escape(e.reason)}</td>'
                     f"<td>{'<br>'.join(evidence)}{shown_in}</td></tr>")
     head = ("<th>source</th>" if article_column else "") + "<th>the article says</th><th>verdict</th><th>checked by</th>"
     return f'<table class="ledger"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
