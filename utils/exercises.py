@@ -54,20 +54,22 @@ def check_zero_init_accuracy(answer: float, data: Split) -> None:
     """Exercise 1.2: grade the predicted test accuracy of a trained, all-zero-initialised network.
 
     Every hidden unit of such a network outputs 0 forever, so only the output layer's bias learns:
-    it learns the training set's class frequencies and the network always predicts the most
-    frequent training class.
+    the network gives every image the same logits and predicts one class for all of them. Which
+    class depends on the bias's last updates (with nearly balanced classes not always the
+    commonest), but the accuracy is that class's share of the test set, so any answer within
+    half a point of the range of the classes' test shares is right.
     """
     answer = _number(answer)
     if not 0.0 <= answer <= 1.0:
         raise ValueError(f"answer must be a fraction between 0 and 1, got {answer}")
-    majority = np.bincount(data.y_train).argmax()
-    expected = float(np.mean(data.y_test == majority))
-    if abs(float(answer) - expected) > 1e-9:
+    shares = np.bincount(data.y_test) / len(data.y_test)
+    if not shares.min() - 0.005 <= answer <= shares.max() + 0.005:
         raise ExerciseIncorrect(
             "not quite. Hint: with every kernel zero, which parameters can still receive a non-zero "
             "gradient, and what does the network then predict for every image?"
         )
-    print("Correct: the network predicts the most frequent training class for every test image.")
+    print("Correct: the network predicts one class for every test image, and each class is about "
+          f"{shares.mean():.2f} of the test set.")
 
 
 def check_relu_stack_moment(answer: float) -> None:
