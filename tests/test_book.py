@@ -1,23 +1,53 @@
-"""The HTML book builds from the stored outputs with every Sphinx warning an error."""
+"""The HTML book builds from the stored outputs with every Sphinx warning an error, and what it
+shows works offline."""
 
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_book_builds_without_warnings(tmp_path):
+@pytest.fixture(scope="module")
+def html(tmp_path_factory):
+    out = tmp_path_factory.mktemp("book")
     jupyter_book = shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
     assert jupyter_book, "jupyter-book is not installed in the test environment"
     result = subprocess.run(
-        [jupyter_book, "build", str(ROOT), "--path-output", str(tmp_path), "-W", "-n", "--keep-going"],
+        [jupyter_book, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
         capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
-    html = tmp_path / "_build" / "html"
+    return out / "_build" / "html"
+
+
+def test_book_builds_without_warnings(html):
     chapter = (html / "chapters" / "01_symmetry.html").read_text()
     assert "Interchangeable units stay interchangeable" in chapter  # the proposition rendered
     assert "dropdown" in chapter  # solutions are hidden by default
     assert (html / "chapters" / "bibliography.html").exists()
+
+
+def test_mathjax_is_loaded_from_the_books_own_files(html):
+    pages = [p for p in sorted(html.glob("chapters/*.html")) if 'class="math' in p.read_text()]
+    assert len(pages) >= 5, "the chapters' equations were not found"
+    for page in pages:
+        sources = re.findall(r'<script[^>]*src="([^"]*mathjax[^"]*)"', page.read_text())
+        assert sources, f"{page.name} has equations but loads no MathJax"
+        for src in sources:
+            assert not urlparse(src).scheme and not src.startswith("//"), f"{page.name} loads MathJax from {src}"
+            local = urlparse(urljoin(page.relative_to(html).as_posix(), src)).path
+            assert (html / local).is_file(), f"{page.name}: {local} is missing"
+    assert (html / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+
+
+def test_generated_tables_are_styled(html):
+    css = (ROOT / "_static" / "book.css").read_text()
+    assert "table.measured" in css and "table.ledger" in css
+    assert 'class="measured"' in (html / "chapters" / "02_scale.html").read_text()
+    assert 'class="ledger"' in (html / "chapters" / "claims_ledger.html").read_text()
