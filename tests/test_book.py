@@ -51,3 +51,11 @@ def test_generated_tables_are_styled(html):
     assert "table.measured" in css and "table.ledger" in css
     assert 'class="measured"' in (html / "chapters" / "02_scale.html").read_text()
     assert 'class="ledger"' in (html / "chapters" / "claims_ledger.html").read_text()
+
+
+def test_pages_forward_the_visible_menu_button(html):
+    """The phone menu fix (_static/primary-toggle.js) is loaded wherever the theme draws two toggles."""
+    for page in sorted(html.glob("chapters/*.html")):
+        text = page.read_text()
+        if text.count("primary-toggle") >= 2:
+            assert "primary-toggle.js" in text, f"{page.name} lacks the menu fix"
