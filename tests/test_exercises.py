@@ -76,14 +76,17 @@ def test_relu_stack_moment_rejects_wrong_answers(wrong):
 
 
 def test_glorot_limit(capsys):
-    exercises.check_glorot_limit(np.sqrt(6 / 432))
+    exercises.check_glorot_limit(np.sqrt(6 / 576))
+    exercises.check_glorot_limit(0.102)  # rounded to three significant figures
     assert "Correct" in capsys.readouterr().out
     with pytest.raises(exercises.ExerciseIncorrect, match="window"):
-        exercises.check_glorot_limit(np.sqrt(6 / 48))
+        exercises.check_glorot_limit(np.sqrt(6 / 64))
 
 
-@pytest.mark.parametrize("wrong", [np.sqrt(2 / 432), np.sqrt(6 / 144), np.sqrt(6 / 288), np.sqrt(3 / 144), 6 / 432, 0.5],
-                         ids=["std-not-limit", "fan-in-only", "fan-out-only", "lecun-limit", "no-root", "arbitrary"])
+@pytest.mark.parametrize("wrong", [np.sqrt(2 / 576), np.sqrt(6 / 144), np.sqrt(6 / 432), np.sqrt(3 / 144),
+                                   np.sqrt(2 / 144), 6 / 576, 0.5],
+                         ids=["std-not-limit", "fan-in-only", "fan-out-only", "lecun-limit", "he-std", "no-root",
+                              "arbitrary"])
 def test_glorot_limit_rejects_wrong_answers(wrong):
     with pytest.raises(exercises.ExerciseIncorrect):
         exercises.check_glorot_limit(wrong)

@@ -85,13 +85,17 @@ def check_relu_stack_moment(answer: float) -> None:
 
 
 def check_glorot_limit(answer: float) -> None:
-    """Exercise 3.1: grade the glorot_uniform limit of a Conv2D kernel of shape (3, 3, 16, 32)."""
+    """Exercise 3.1: grade the glorot_uniform limit of a Conv2D kernel of shape (3, 3, 16, 48).
+
+    The shape is chosen so that no other common formula gives the same number (for (3, 3, 16, 32),
+    fan_out = 2·fan_in makes √(6/(fan_in + fan_out)) equal He's σ = √(2/fan_in)).
+    """
     answer = _number(answer)
-    fan_in, fan_out = 3 * 3 * 16, 3 * 3 * 32
+    fan_in, fan_out = 3 * 3 * 16, 3 * 3 * 48
     expected = float(np.sqrt(6.0 / (fan_in + fan_out)))
-    if np.isclose(float(answer), float(np.sqrt(6.0 / (16 + 32))), rtol=1e-3):
+    if np.isclose(answer, float(np.sqrt(6.0 / (16 + 48))), rtol=5e-3):
         raise ExerciseIncorrect("you used the channel counts as fans; a Conv2D unit's fans include the 3×3 window")
-    if not np.isclose(float(answer), expected, rtol=1e-3):
+    if not np.isclose(answer, expected, rtol=5e-3):
         raise ExerciseIncorrect("not quite. Hint: fan_in = kh·kw·c_in, fan_out = kh·kw·c_out, limit = √(6/(fan_in + fan_out))")
     print(f"Correct: fan_in = {fan_in}, fan_out = {fan_out}, limit = √(6/{fan_in + fan_out}) ≈ {expected:.4f}.")
 
