@@ -76,7 +76,7 @@ def check_relu_stack_moment(answer: float) -> None:
     """Exercise 2.1: grade the predicted E[h²] after 10 ReLU layers of width 256, σ = 0.05, E[x²] = 1."""
     answer = _number(answer)
     expected = (256 * 0.05**2 / 2) ** 10
-    if not np.isclose(float(answer), expected, rtol=0.01):
+    if not np.isclose(float(answer), expected, rtol=0.03):  # 1.1e-5, the rounded answer, is right
         raise ExerciseIncorrect(
             "not quite. Hint: each layer multiplies E[h²] by n·σ²/2; what is that for n = 256, σ = 0.05, "
             "and what do 10 such layers do?"
