@@ -12,6 +12,25 @@ def reference_gradient(x, g, shape):
     return numpy_cnn.conv2d_backward(x, np.zeros(shape), g)[1]
 
 
+def square_mixup(x, grad_out, kernel_shape, which):
+    """The solution's loop with a height used for a width: right on square shapes only."""
+    kh, kw = kernel_shape[:2]
+    out_h, out_w = grad_out.shape[1:3]
+    if which == "kernel":
+        kw = kh
+    else:
+        out_w = out_h
+    grad = np.zeros(kernel_shape)
+    for a in range(kh):
+        for b in range(min(kw, kernel_shape[1])):
+            window = x[:, a:a + out_h, b:b + out_w, :]
+            g = grad_out[:, :out_h, :out_w, :]
+            if window.shape[1:3] != g.shape[1:3]:
+                return grad
+            grad[a, b] = np.einsum("nijc,nijo->co", window, g)
+    return grad
+
+
 def test_kernel_gradient_accepts_a_correct_answer(capsys):
     exercises.check_kernel_gradient(reference_gradient)
     assert capsys.readouterr().out.startswith("Correct")
@@ -26,8 +45,10 @@ def test_kernel_gradient_accepts_a_correct_answer(capsys):
         lambda x, g, shape: reference_gradient(x, g, shape)[::-1, ::-1],      # flipped kernel (true convolution)
         lambda x, g, shape: np.swapaxes(reference_gradient(x, g, shape), 0, 1),  # rows and columns swapped
         lambda x, g, shape: np.zeros((1, 1)),                                 # wrong shape
+        lambda x, g, shape: square_mixup(x, g, shape, "kernel"),              # kw = kh
+        lambda x, g, shape: square_mixup(x, g, shape, "output"),              # out_w = out_h
     ],
-    ids=["zeros", "doubled", "batch-mean", "flipped", "transposed", "shape"],
+    ids=["zeros", "doubled", "batch-mean", "flipped", "transposed", "shape", "kw-is-kh", "ow-is-oh"],
 )
 def test_kernel_gradient_rejects_wrong_answers(answer):
     with pytest.raises(exercises.ExerciseIncorrect):

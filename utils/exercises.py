@@ -35,10 +35,12 @@ def check_kernel_gradient(kernel_gradient: Callable[[np.ndarray, np.ndarray, tup
     if not callable(kernel_gradient):
         raise TypeError("pass your function itself, e.g. check_kernel_gradient(my_kernel_gradient)")
     rng = np.random.default_rng(2024)
-    for n, size, c_in, c_out, k in ((2, 5, 1, 3, 3), (3, 6, 2, 4, 2), (1, 4, 3, 2, 3)):
-        x = rng.standard_normal((n, size, size, c_in))
-        kernel = rng.standard_normal((k, k, c_in, c_out))
-        grad_out = rng.standard_normal((n, size - k + 1, size - k + 1, c_out))
+    # (n, height, width, c_in, c_out, kh, kw); the second shape is not square, so that code which
+    # mixes up heights and widths fails.
+    for n, h, w, c_in, c_out, kh, kw in ((2, 5, 5, 1, 3, 3, 3), (3, 5, 7, 2, 4, 2, 3), (1, 4, 4, 3, 2, 3, 3)):
+        x = rng.standard_normal((n, h, w, c_in))
+        kernel = rng.standard_normal((kh, kw, c_in, c_out))
+        grad_out = rng.standard_normal((n, h - kh + 1, w - kw + 1, c_out))
         expected = numpy_cnn.conv2d_backward(x, kernel, grad_out)[1]
         got = np.asarray(kernel_gradient(x, grad_out, kernel.shape))
         if got.shape != expected.shape:
