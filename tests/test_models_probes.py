@@ -210,6 +210,14 @@ def test_active_units_and_dead_filters(digits):
     assert 0.0 <= probes.dead_filter_fraction(model, digits.x_test[:32]) <= 1.0
     dead = models.conv_stack(digits.input_shape, 2, 4, "relu", "zeros")
     assert probes.dead_filter_fraction(dead, digits.x_test[:32]) == 1.0
+    assert probes.dead_filters_per_layer(dead, digits.x_test[:32]) == {"conv1": 4, "conv2": 4}
+    # Kill filter 2 of conv2 with a large negative bias: conv2 gains one dead filter (unless it
+    # was dead already) and conv1 is unchanged.
+    before = probes.dead_filters_per_layer(model, digits.x_test[:32])
+    was_alive = bool(active["conv2"][..., 2].any())
+    model.get_layer("conv2").bias.assign(np.where(np.arange(4) == 2, -1e6, 0.0).astype("float32"))
+    after = probes.dead_filters_per_layer(model, digits.x_test[:32])
+    assert after["conv2"] == before["conv2"] + was_alive and after["conv1"] == before["conv1"]
     with pytest.raises(ValueError):
         probes.active_units(model, digits.x_test[:4], prefix="lstm")
 

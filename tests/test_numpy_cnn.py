@@ -76,7 +76,9 @@ def test_softmax_cross_entropy_value_and_gradient():
 def test_tiny_cnn_gradients_are_correct():
     d = load_digits()
     net = numpy_cnn.TinyCNN.create(4, 8, "random", seed=0)
-    assert numpy_cnn.finite_difference_error(net, d.x_train[:8].astype(float), d.y_train[:8]) < 1e-6
+    check = numpy_cnn.finite_difference_check(net, d.x_train[:8].astype(float), d.y_train[:8])
+    assert check.error < 1e-6
+    assert check.checked + check.skipped == net.kernel.size + net.bias.size
 
 
 def test_tiny_cnn_wrong_gradient_is_detected(monkeypatch):
@@ -90,7 +92,27 @@ def test_tiny_cnn_wrong_gradient_is_detected(monkeypatch):
         return loss, grads
 
     monkeypatch.setattr(net, "gradients", wrong)
-    assert numpy_cnn.finite_difference_error(net, d.x_train[:8].astype(float), d.y_train[:8]) > 1e-3
+    assert numpy_cnn.finite_difference_check(net, d.x_train[:8].astype(float), d.y_train[:8]).error > 1e-3
+
+
+def test_finite_difference_check_skips_a_step_across_a_relu_kink():
+    d = load_digits()
+    x, y = d.x_train[:8].astype(float), d.y_train[:8]
+    net = numpy_cnn.TinyCNN.create(4, 8, "random", seed=0)
+    # Put one pre-activation of filter 0 just 1e-7 above zero: a step of 1e-5 in that filter's
+    # bias switches that ReLU off, so the bias must be skipped, and the rest still agree.
+    pre = net.forward(x)[1]["pre"]
+    positive = pre[..., 0][pre[..., 0] > 0]
+    net.bias[0] -= positive.min() - 1e-7
+    check = numpy_cnn.finite_difference_check(net, x, y, eps=1e-5)
+    assert check.skipped >= 1
+    assert check.error < 1e-6
+
+
+def test_finite_difference_check_rejects_bad_eps():
+    net = numpy_cnn.TinyCNN.create(2, 8, "random", seed=0)
+    with pytest.raises(ValueError, match="eps"):
+        numpy_cnn.finite_difference_check(net, np.zeros((1, 8, 8, 1)), np.array([0]), eps=0.0)
 
 
 def test_tiny_cnn_training_reduces_loss_and_keeps_constant_filters_equal():

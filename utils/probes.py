@@ -127,6 +127,12 @@ def active_units(model: keras.Model, x: np.ndarray, prefix: str = "conv") -> dic
     return found
 
 
+def dead_filters_per_layer(model: keras.Model, x: np.ndarray, prefix: str = "conv") -> dict[str, int]:
+    """For each layer named ``prefix``…: how many of its filters output zero everywhere for every input."""
+    active = active_units(model, x, prefix)
+    return {name: int((~a.reshape(-1, a.shape[-1]).any(axis=0)).sum()) for name, a in active.items()}
+
+
 def dead_filter_fraction(model: keras.Model, x: np.ndarray, prefix: str = "conv") -> float:
     """Fraction of filters, over the layers named ``prefix``…, that output zero everywhere for every input."""
     active = active_units(model, x, prefix)
