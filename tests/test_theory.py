@@ -56,3 +56,36 @@ def test_keras_initializers_agree_with_theory():
     assert he.var() == pytest.approx(theory.he_variance(fan_in), rel=0.03)
     glorot = keras.initializers.GlorotUniform(seed=1)(shape).numpy()
     assert np.abs(glorot).max() <= theory.uniform_limit(theory.glorot_variance(fan_in, fan_out))
+
+
+def test_mean_field_linear_and_relu_match_closed_forms():
+    linear = theory.mean_field("linear", 2.0, [0.5, 3.0])
+    np.testing.assert_allclose(linear.pre_moment, [2.0, 1.0, 3.0])
+    np.testing.assert_allclose(linear.second_moment, linear.pre_moment)
+    assert linear.gradient_ratio(1, 3) == pytest.approx(np.sqrt(0.5 * 3.0))
+    relu = theory.mean_field("relu", 1.0, [2.0] * 4)  # He: q stays 1, E[relu²] = q/2, χ = 2·½
+    np.testing.assert_allclose(relu.pre_moment, 1.0, rtol=1e-6)
+    np.testing.assert_allclose(relu.second_moment, 0.5, rtol=1e-6)
+    assert relu.gradient_ratio(1, 5) == pytest.approx(1.0, rel=1e-6)
+
+
+def test_mean_field_tanh_compresses_and_decays_like_one_over_two_l():
+    small = theory.mean_field("tanh", 1e-6, [1.0])
+    assert small.pre_moment[1] == pytest.approx(1e-6, rel=1e-5)  # linear regime
+    deep = theory.mean_field("tanh", 1.0, [1.0] * 400)
+    assert deep.pre_moment[-1] * 2 * 400 == pytest.approx(1.0, rel=0.05)
+    assert np.all(np.diff(deep.pre_moment) < 0)
+    assert np.all(deep.backward_gain[1:] < 1.0)  # tanh′² < 1 away from 0: χ below the gain
+
+
+def test_mean_field_rejects_bad_input():
+    with pytest.raises(ValueError, match="activation"):
+        theory.mean_field("swish", 1.0, [1.0])
+    with pytest.raises(ValueError, match="first_pre_moment"):
+        theory.mean_field("tanh", 0.0, [1.0])
+    with pytest.raises(ValueError, match="gains"):
+        theory.mean_field("tanh", 1.0, [1.0, -1.0])
+    with pytest.raises(ValueError, match="even"):
+        theory.mean_field("relu", 1.0, [1.0], points=101)
+    with pytest.raises(ValueError, match="lower"):
+        theory.mean_field("tanh", 1.0, [1.0]).gradient_ratio(2, 1)

@@ -8,6 +8,7 @@ Var[W] of i.i.d. zero-mean weights; "second moment" is E[h²] of a layer's activ
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
@@ -88,3 +89,64 @@ def truncation_correction(cut: float = 2.0) -> float:
 def truncated_normal_stddev(variance: float, cut: float = 2.0) -> float:
     """Std of the normal to truncate at ±cut·std so that the truncated values have ``variance``."""
     return float(np.sqrt(_positive("variance", variance)) / truncation_correction(cut))
+
+
+_MEAN_FIELD_UNITS = {
+    "linear": (lambda y: y, lambda y: np.ones_like(y)),
+    "tanh": (np.tanh, lambda y: 1.0 - np.tanh(y) ** 2),
+    "relu": (lambda y: np.maximum(y, 0.0), lambda y: (y > 0).astype(float)),
+}
+
+
+@dataclass(frozen=True)
+class MeanField:
+    """Mean-field predictions for a stack of equal-width layers (see :func:`mean_field`)."""
+
+    pre_moment: np.ndarray  # q_l = E[y_l²], the pre-activation second moment of layer l
+    second_moment: np.ndarray  # E[f(y_l)²], the activation second moment of layer l
+    backward_gain: np.ndarray  # χ_l = gain_l · E[f′(y_l)²]: E[g²] at layer l−1 over that at layer l
+
+    def gradient_ratio(self, lower: int, upper: int) -> float:
+        """Predicted RMS of ∂L/∂h at layer ``lower`` over that at layer ``upper`` (1-based, lower < upper)."""
+        if not 1 <= lower < upper <= len(self.pre_moment):
+            raise ValueError(f"need 1 <= lower < upper <= {len(self.pre_moment)}, got {lower}, {upper}")
+        return float(np.sqrt(np.prod(self.backward_gain[lower:upper])))
+
+
+def mean_field(activation: str, first_pre_moment: float, gains: Sequence[float], points: int = 100) -> MeanField:
+    """Propagate the pre-activation second moment through a deep, wide, zero-bias network.
+
+    In the wide limit each pre-activation of layer l is Gaussian with second moment
+    q_l = gain_l · E[f(√q_{l−1} z)²] (gain_l = fan_in · Var[W_l], z ~ N(0, 1)) and the backward
+    pass multiplies E[(∂L/∂h)²] by χ_l = gain_l · E[f′(√q_l z)²] per layer going down (equal widths,
+    so fan_out = fan_in). The expectations are computed by Gauss–Hermite quadrature.
+
+    Args:
+        activation: "linear", "tanh" or "relu".
+        first_pre_moment: q₁, the second moment of the first layer's pre-activations.
+        gains: fan_in · Var[W] of layers 2 … L (so the stack has len(gains) + 1 layers).
+        points: quadrature points (even, so that no node sits on the kink of a ReLU at 0).
+    """
+    if activation not in _MEAN_FIELD_UNITS:
+        raise ValueError(f"activation must be one of {sorted(_MEAN_FIELD_UNITS)}, got {activation!r}")
+    _positive("first_pre_moment", first_pre_moment)
+    if isinstance(points, bool) or not isinstance(points, int) or points < 2 or points % 2:
+        raise ValueError(f"points must be an even integer of at least 2, got {points!r}")
+    gains = np.asarray(gains, dtype=float)
+    if gains.ndim != 1 or np.any(gains <= 0):
+        raise ValueError("gains must be a sequence of positive numbers")
+    f, df = _MEAN_FIELD_UNITS[activation]
+    nodes, weights = np.polynomial.hermite_e.hermegauss(points)
+    weights = weights / np.sqrt(2 * np.pi)
+
+    def expect(g, q: float) -> float:
+        return float(weights @ g(np.sqrt(q) * nodes))
+
+    q = [float(first_pre_moment)]
+    for gain in gains:
+        q.append(gain * expect(lambda y: f(y) ** 2, q[-1]))
+    q_arr = np.array(q)
+    moments = np.array([expect(lambda y: f(y) ** 2, qi) for qi in q_arr])
+    all_gains = np.concatenate([[np.nan], gains])  # layer 1's gain is not part of the backward chain
+    chi = np.array([g * expect(lambda y: df(y) ** 2, qi) for g, qi in zip(all_gains, q_arr)])
+    return MeanField(pre_moment=q_arr, second_moment=moments, backward_gain=chi)
