@@ -78,6 +78,13 @@ def test_mean_field_tanh_compresses_and_decays_like_one_over_two_l():
     assert np.all(deep.backward_gain[1:] < 1.0)  # tanh′² < 1 away from 0: χ below the gain
 
 
+def test_mean_field_sigmoid_counts_the_mean_of_one_half():
+    # For tiny q, E[σ²] ≈ ¼ (the mean squared), so q₂ = gain/4 whatever q₁ is, and χ ≈ gain/16.
+    mf = theory.mean_field("sigmoid", 1e-8, [16.0])
+    assert mf.pre_moment[1] == pytest.approx(4.0, rel=1e-6)
+    assert mf.backward_gain[1] < 16.0 / 16  # at q = 4 the slope is well below ¼
+
+
 def test_mean_field_rejects_bad_input():
     with pytest.raises(ValueError, match="activation"):
         theory.mean_field("swish", 1.0, [1.0])

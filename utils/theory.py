@@ -95,6 +95,7 @@ _MEAN_FIELD_UNITS = {
     "linear": (lambda y: y, lambda y: np.ones_like(y)),
     "tanh": (np.tanh, lambda y: 1.0 - np.tanh(y) ** 2),
     "relu": (lambda y: np.maximum(y, 0.0), lambda y: (y > 0).astype(float)),
+    "sigmoid": (lambda y: 1 / (1 + np.exp(-y)), lambda y: np.exp(-y) / (1 + np.exp(-y)) ** 2),
 }
 
 
@@ -116,13 +117,14 @@ class MeanField:
 def mean_field(activation: str, first_pre_moment: float, gains: Sequence[float], points: int = 100) -> MeanField:
     """Propagate the pre-activation second moment through a deep, wide, zero-bias network.
 
-    In the wide limit each pre-activation of layer l is Gaussian with second moment
+    The weights have mean zero, so every pre-activation has mean zero even when the activation's
+    outputs do not (the sigmoid's mean ½ enters through E[f²]). In the wide limit each pre-activation of layer l is Gaussian with second moment
     q_l = gain_l · E[f(√q_{l−1} z)²] (gain_l = fan_in · Var[W_l], z ~ N(0, 1)) and the backward
     pass multiplies E[(∂L/∂h)²] by χ_l = gain_l · E[f′(√q_l z)²] per layer going down (equal widths,
     so fan_out = fan_in). The expectations are computed by Gauss–Hermite quadrature.
 
     Args:
-        activation: "linear", "tanh" or "relu".
+        activation: "linear", "tanh", "relu" or "sigmoid".
         first_pre_moment: q₁, the second moment of the first layer's pre-activations.
         gains: fan_in · Var[W] of layers 2 … L (so the stack has len(gains) + 1 layers).
         points: quadrature points (even, so that no node sits on the kink of a ReLU at 0).
