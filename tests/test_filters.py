@@ -54,3 +54,33 @@ def test_most_similar_pair():
     assert filters.most_similar_pair(dead) == 0.0
     with pytest.raises(ValueError):
         filters.most_similar_pair(np.ones(5))
+
+
+def test_patch_directions_find_the_span_of_structured_images():
+    # Images made only of horizontal stripes: every 3×3 patch is constant along rows, so the
+    # patches span at most 3 directions and a vertical-stripe template lies outside them.
+    rng = np.random.default_rng(0)
+    rows = rng.standard_normal((20, 10, 1, 1))
+    images = np.repeat(rows, 10, axis=2)
+    directions, share = filters.patch_directions(images, 3)
+    assert directions.shape == (9, 9) and share.shape == (9,)
+    assert share[:3].sum() == pytest.approx(1.0) and np.all(np.diff(share) <= 1e-12)
+    horizontal = np.outer([1.0, 0.0, -1.0], [1.0, 1.0, 1.0])  # varies down the rows, constant along them
+    vertical = horizontal.T
+    assert filters.share_in_span(horizontal, directions[:, :3]) == pytest.approx(1.0)
+    assert filters.share_in_span(vertical, directions[:, :3]) < 0.2
+
+
+def test_random_filters_in_span_stay_in_the_span_and_check_input():
+    rng = np.random.default_rng(1)
+    images = np.repeat(rng.standard_normal((20, 10, 1, 1)), 10, axis=2)
+    directions, share = filters.patch_directions(images, 3)
+    sets = filters.random_filters_in_span(directions, share, 3, 4, 5, rng)
+    assert sets.shape == (5, 3, 3, 1, 4)
+    assert filters.share_in_span(sets[0], directions[:, :3]) == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        filters.random_filters_in_span(directions, share, 5, 4, 5, rng)
+    with pytest.raises(ValueError):
+        filters.patch_directions(images[..., 0], 3)
+    with pytest.raises(ValueError):
+        filters.share_in_span(np.zeros((3, 3)), directions)

@@ -94,5 +94,9 @@ def test_mean_field_rejects_bad_input():
         theory.mean_field("tanh", 1.0, [1.0, -1.0])
     with pytest.raises(ValueError, match="even"):
         theory.mean_field("relu", 1.0, [1.0], points=101)
+    with pytest.raises(ValueError, match="200"):
+        theory.mean_field("relu", 1.0, [1.0], points=400)
+    with pytest.raises(FloatingPointError):
+        theory.mean_field("linear", 1.0, [1e200, 1e200])
     with pytest.raises(ValueError, match="lower"):
         theory.mean_field("tanh", 1.0, [1.0]).gradient_ratio(2, 1)

@@ -90,3 +90,60 @@ def most_similar_pair(values: np.ndarray) -> float:
     corr = np.abs(np.corrcoef(live.T))
     np.fill_diagonal(corr, 0.0)
     return float(corr.max())
+
+
+def patch_directions(images: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Principal directions of every size×size patch of single-channel ``images`` (n, h, w, 1).
+
+    Returns (directions, share): the columns of ``directions`` (size², size²) are the eigenvectors of
+    the patches' second-moment matrix, strongest first, and ``share`` is the fraction of the patches'
+    energy (sum of squares) each holds. A first-layer filter's gradient is a weighted sum of patches,
+    so it lies in their span, and mostly in its strongest directions.
+    """
+    images = np.asarray(images, dtype=np.float64)
+    if images.ndim != 4 or images.shape[-1] != 1:
+        raise ValueError(f"images must have shape (n, height, width, 1), got {images.shape}")
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= min(images.shape[1:3]):
+        raise ValueError(f"size must be a positive integer no larger than the images, got {size!r}")
+    windows = np.lib.stride_tricks.sliding_window_view(images[..., 0], (size, size), axis=(1, 2))
+    patches = windows.reshape(-1, size * size)
+    moment = patches.T @ patches / len(patches)
+    values, vectors = np.linalg.eigh(moment)
+    order = np.argsort(values)[::-1]
+    values = np.clip(values[order], 0.0, None)
+    return vectors[:, order], values / values.sum()
+
+
+def share_in_span(vectors: np.ndarray, directions: np.ndarray) -> float:
+    """Fraction of the energy of ``vectors`` in the span of the orthonormal columns of ``directions``.
+
+    ``vectors`` is one (kh, kw) template or a (kh, kw, 1, c_out) kernel (each filter a vector).
+    """
+    vectors = np.asarray(vectors, dtype=np.float64)
+    if vectors.ndim == 2:
+        flat = vectors.reshape(1, -1)
+    elif vectors.ndim == 4 and vectors.shape[2] == 1:
+        flat = vectors[:, :, 0, :].reshape(-1, vectors.shape[-1]).T
+    else:
+        raise ValueError(f"vectors must be (kh, kw) or (kh, kw, 1, c_out), got {vectors.shape}")
+    if flat.shape[1] != directions.shape[0]:
+        raise ValueError(f"vectors have {flat.shape[1]} entries, the directions {directions.shape[0]}")
+    total = float(np.sum(flat**2))
+    if total == 0.0:
+        raise ValueError("the vectors are all zero")
+    return float(np.sum((flat @ directions) ** 2) / total)
+
+
+def random_filters_in_span(
+    directions: np.ndarray, share: np.ndarray, size: int, filters: int, sets: int, rng: np.random.Generator
+) -> np.ndarray:
+    """``sets`` kernels (sets, size, size, 1, filters) of random filters shaped like the patches:
+    Gaussian with the patches' second-moment matrix, so that they live where a gradient can reach."""
+    if directions.shape != (size * size, size * size) or share.shape != (size * size,):
+        raise ValueError(f"directions must be ({size * size}, {size * size}) and share ({size * size},)")
+    for name, value in (("filters", filters), ("sets", sets)):
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    coefficients = rng.standard_normal((sets, filters, size * size)) * np.sqrt(share)
+    flat = coefficients @ directions.T  # (sets, filters, size²)
+    return flat.reshape(sets, filters, size, size).transpose(0, 2, 3, 1)[:, :, :, None, :]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 ACTIVATION_GAINS = {"linear": 1.0, "relu": 0.5, "tanh": 1.0}
 
@@ -95,7 +95,7 @@ _MEAN_FIELD_UNITS = {
     "linear": (lambda y: y, lambda y: np.ones_like(y)),
     "tanh": (np.tanh, lambda y: 1.0 - np.tanh(y) ** 2),
     "relu": (lambda y: np.maximum(y, 0.0), lambda y: (y > 0).astype(float)),
-    "sigmoid": (lambda y: 1 / (1 + np.exp(-y)), lambda y: np.exp(-y) / (1 + np.exp(-y)) ** 2),
+    "sigmoid": (special.expit, lambda y: special.expit(y) * special.expit(-y)),
 }
 
 
@@ -132,8 +132,8 @@ def mean_field(activation: str, first_pre_moment: float, gains: Sequence[float],
     if activation not in _MEAN_FIELD_UNITS:
         raise ValueError(f"activation must be one of {sorted(_MEAN_FIELD_UNITS)}, got {activation!r}")
     _positive("first_pre_moment", first_pre_moment)
-    if isinstance(points, bool) or not isinstance(points, int) or points < 2 or points % 2:
-        raise ValueError(f"points must be an even integer of at least 2, got {points!r}")
+    if isinstance(points, bool) or not isinstance(points, int) or not 2 <= points <= 200 or points % 2:
+        raise ValueError(f"points must be an even integer from 2 to 200 (quadrature overflows beyond), got {points!r}")
     gains = np.asarray(gains, dtype=float)
     if gains.ndim != 1 or np.any(gains <= 0):
         raise ValueError("gains must be a sequence of positive numbers")
@@ -145,10 +145,13 @@ def mean_field(activation: str, first_pre_moment: float, gains: Sequence[float],
         return float(weights @ g(np.sqrt(q) * nodes))
 
     q = [float(first_pre_moment)]
-    for gain in gains:
-        q.append(gain * expect(lambda y: f(y) ** 2, q[-1]))
-    q_arr = np.array(q)
-    moments = np.array([expect(lambda y: f(y) ** 2, qi) for qi in q_arr])
-    all_gains = np.concatenate([[np.nan], gains])  # layer 1's gain is not part of the backward chain
-    chi = np.array([g * expect(lambda y: df(y) ** 2, qi) for g, qi in zip(all_gains, q_arr)])
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        for gain in gains:
+            q.append(gain * expect(lambda y: f(y) ** 2, q[-1]))
+        q_arr = np.array(q)
+        moments = np.array([expect(lambda y: f(y) ** 2, qi) for qi in q_arr])
+        all_gains = np.concatenate([[np.nan], gains])  # layer 1's gain is not part of the backward chain
+        chi = np.array([g * expect(lambda y: df(y) ** 2, qi) for g, qi in zip(all_gains, q_arr)])
+    if not (np.all(np.isfinite(q_arr)) and np.all(np.isfinite(moments))):
+        raise FloatingPointError(f"mean field overflowed for {activation} with these gains; the signal explodes")
     return MeanField(pre_moment=q_arr, second_moment=moments, backward_gain=chi)
