@@ -59,3 +59,12 @@ def test_pages_forward_the_visible_menu_button(html):
         text = page.read_text()
         if text.count("primary-toggle") >= 2:
             assert "primary-toggle.js" in text, f"{page.name} lacks the menu fix"
+
+
+def test_taught_code_is_shown_from_the_tested_source(html):
+    # The functions a chapter teaches are included from utils/ (literalinclude), in a dropdown.
+    for page, function in [("01_symmetry", "conv2d_backward"), ("01_symmetry", "finite_difference_check"),
+                           ("02_scale", "signal_propagation"), ("03_glorot", "mean_field")]:
+        text = (html / "chapters" / f"{page}.html").read_text()
+        assert f'<span class="nf">{function}</span>' in text, f"{page} does not show the source of {function}"
+        assert '<div class="dropdown admonition">' in text
