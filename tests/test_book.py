@@ -68,3 +68,10 @@ def test_taught_code_is_shown_from_the_tested_source(html):
         text = (html / "chapters" / f"{page}.html").read_text()
         assert f'<span class="nf">{function}</span>' in text, f"{page} does not show the source of {function}"
         assert '<div class="dropdown admonition">' in text
+
+
+def test_every_figure_has_alt_text_that_is_not_a_file_name(html):
+    for page in sorted((html / "chapters").glob("*.html")):
+        for alt in re.findall(r'<img\b[^>]*\balt="([^"]*)"', page.read_text()) + \
+                [""] * len(re.findall(r'<img\b(?![^>]*\balt=)[^>]*>', page.read_text())):
+            assert alt.strip() and not re.search(r"\.(png|svg|jpe?g)$", alt), f"{page.name}: image alt {alt!r}"
