@@ -141,3 +141,21 @@ def test_sgd_step_rejects_non_positive_learning_rate():
     net = numpy_cnn.TinyCNN.create(2, 8, "zeros")
     with pytest.raises(ValueError):
         net.sgd_step(np.zeros((1, 8, 8, 1)), np.array([0]), 0.0)
+
+
+def test_apply_gradients_is_the_sgd_step_and_checks_its_input():
+    d = load_digits()
+    x, y = d.x_train[:16].astype(float), d.y_train[:16]
+    a = numpy_cnn.TinyCNN.create(4, 8, "random", seed=3)
+    b = numpy_cnn.TinyCNN.create(4, 8, "random", seed=3)
+    a.sgd_step(x, y, learning_rate=0.1)
+    b.apply_gradients(b.gradients(x, y)[1], learning_rate=0.1)
+    for name in ("kernel", "bias", "dense", "dense_bias"):
+        assert np.array_equal(getattr(a, name), getattr(b, name))
+    grads = b.gradients(x, y)[1]
+    with pytest.raises(ValueError, match="learning_rate"):
+        b.apply_gradients(grads, learning_rate=0.0)
+    with pytest.raises(ValueError, match="kernel"):
+        b.apply_gradients({"kernel": grads["kernel"]}, learning_rate=0.1)
+    with pytest.raises(ValueError, match="shape"):
+        b.apply_gradients({**grads, "bias": grads["bias"][:2]}, learning_rate=0.1)

@@ -153,12 +153,20 @@ class TinyCNN:
 
     def sgd_step(self, x: np.ndarray, labels: np.ndarray, learning_rate: float) -> float:
         """One step of plain gradient descent on the whole batch; returns the loss before it."""
+        loss, grads = self.gradients(x, labels)
+        self.apply_gradients(grads, learning_rate)
+        return loss
+
+    def apply_gradients(self, grads: dict[str, np.ndarray], learning_rate: float) -> None:
+        """Move every parameter by −learning_rate × its gradient (``grads`` as from :meth:`gradients`)."""
         if learning_rate <= 0:
             raise ValueError(f"learning_rate must be positive, got {learning_rate}")
-        loss, grads = self.gradients(x, labels)
+        if set(grads) != {"kernel", "bias", "dense", "dense_bias"}:
+            raise ValueError(f"grads must have kernel, bias, dense and dense_bias, got {sorted(grads)}")
         for name, grad in grads.items():
+            if grad.shape != getattr(self, name).shape:
+                raise ValueError(f"gradient of {name} has shape {grad.shape}, expected {getattr(self, name).shape}")
             setattr(self, name, getattr(self, name) - learning_rate * grad)
-        return loss
 
     def accuracy(self, x: np.ndarray, labels: np.ndarray) -> float:
         """Fraction of ``x`` classified as ``labels``."""
