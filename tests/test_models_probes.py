@@ -228,3 +228,16 @@ def test_accuracy_counts_correct_predictions(digits):
     assert models.accuracy(model, x, y) == pytest.approx(np.mean(y == 0))
     with pytest.raises(ValueError):
         models.accuracy(model, x, y[:3])
+
+
+def test_validation_does_not_change_training(digits):
+    weights, histories = [], []
+    for validate in (False, True):
+        reproducibility.seed_everything(4)
+        model = models.compile_sgd(models.small_cnn(digits.input_shape, "he_uniform"), 0.05, 0.9)
+        histories.append(models.train(model, digits, epochs=2, validate=validate))
+        weights.append(model.get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_array_equal(a, b)
+    assert "val_accuracy" not in histories[0] and len(histories[1]["val_accuracy"]) == 2
+    assert histories[0]["loss"] == histories[1]["loss"]

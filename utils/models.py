@@ -101,8 +101,14 @@ def compile_sgd(
     return model
 
 
-def train(model: keras.Model, data: Split, epochs: int, batch_size: int = 64) -> dict[str, list[float]]:
-    """Fit a compiled model silently; return its history (loss, accuracy and the test-set ones)."""
+def train(
+    model: keras.Model, data: Split, epochs: int, batch_size: int = 64, validate: bool = False
+) -> dict[str, list[float]]:
+    """Fit a compiled model silently; return its history (loss and accuracy per epoch).
+
+    ``validate=True`` also evaluates the test set after every epoch (``val_loss``,
+    ``val_accuracy``), for learning curves. It does not change the training, only its cost.
+    """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs <= 0:
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
     if getattr(model, "optimizer", None) is None:
@@ -112,7 +118,7 @@ def train(model: keras.Model, data: Split, epochs: int, batch_size: int = 64) ->
         data.y_train,
         epochs=epochs,
         batch_size=batch_size,
-        validation_data=(data.x_test, data.y_test),
+        validation_data=(data.x_test, data.y_test) if validate else None,
         verbose=0,
     )
     return {k: [float(v) for v in vs] for k, vs in history.history.items()}
