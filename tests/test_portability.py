@@ -99,3 +99,30 @@ def test_the_test_command_refuses_the_stored_seed(monkeypatch):
     monkeypatch.setenv("BOOK_SEED", str(tasks.stored_run()[0]))
     with pytest.raises(SystemExit, match="stored with"):
         tasks.nbval_environment()
+
+
+def test_a_kernel_that_does_not_answer_is_replaced():
+    import nbval.kernel
+
+    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+    conftest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conftest)
+    assert hasattr(nbval.kernel.start_new_kernel, "__wrapped__")  # installed by the root conftest
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) < 3:
+            raise RuntimeError("Kernel didn't respond in 60 seconds")
+        return "kernel"
+
+    assert conftest._retry_kernel_start(flaky)() == "kernel" and len(calls) == 3
+    calls.clear()
+
+    def dead(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        conftest._retry_kernel_start(dead, attempts=2)()
+    assert len(calls) == 2
