@@ -138,7 +138,9 @@ def random_filters_in_span(
     directions: np.ndarray, share: np.ndarray, size: int, filters: int, sets: int, rng: np.random.Generator
 ) -> np.ndarray:
     """``sets`` kernels (sets, size, size, 1, filters) of random filters shaped like the patches:
-    Gaussian with the patches' second-moment matrix, so that they live where a gradient can reach."""
+    Gaussian with covariance proportional to the patches' second-moment matrix (``directions`` and
+    ``share`` from :func:`patch_directions`), so that they live where a gradient can reach. Only
+    their directions matter for the |cos| comparisons they serve."""
     if directions.shape != (size * size, size * size) or share.shape != (size * size,):
         raise ValueError(f"directions must be ({size * size}, {size * size}) and share ({size * size},)")
     for name, value in (("filters", filters), ("sets", sets)):

@@ -135,5 +135,6 @@ def dead_filters_per_layer(model: keras.Model, x: np.ndarray, prefix: str = "con
 
 def dead_filter_fraction(model: keras.Model, x: np.ndarray, prefix: str = "conv") -> float:
     """Fraction of filters, over the layers named ``prefix``…, that output zero everywhere for every input."""
-    active = active_units(model, x, prefix)
-    return float(np.mean(np.concatenate([~a.reshape(-1, a.shape[-1]).any(axis=0) for a in active.values()])))
+    dead = dead_filters_per_layer(model, x, prefix)
+    filters = sum(int(model.get_layer(name).output.shape[-1]) for name in dead)
+    return sum(dead.values()) / filters
