@@ -118,7 +118,8 @@ def test_glorot_limit_rejects_wrong_answers(wrong):
 def test_he_std(capsys):
     exercises.check_he_std(np.sqrt(2 / 576))
     assert "Correct" in capsys.readouterr().out
-    with pytest.raises(exercises.ExerciseIncorrect, match="fan-out"):
+    exercises.check_he_std(0.059)  # two significant figures
+    with pytest.raises(exercises.ExerciseIncorrect, match="fan_out"):
         exercises.check_he_std(np.sqrt(2 / 1152))
     with pytest.raises(exercises.ExerciseIncorrect, match="window"):
         exercises.check_he_std(np.sqrt(2 / 64))
@@ -186,3 +187,55 @@ def test_relabelling_count_rejects_wrong_answers(wrong):
         exercises.check_relabelling_count(wrong)
     with pytest.raises(TypeError):
         exercises.check_relabelling_count(4.4e26)
+
+
+def test_relu_gain_sigma(capsys):
+    exercises.check_relu_gain_sigma(np.sqrt(2 / 128))
+    exercises.check_relu_gain_sigma(0.125)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [np.sqrt(1 / 128), np.sqrt(4 / 128), 1 / 16, 2 / 128, np.sqrt(2 / 64), 1.0],
+                         ids=["linear-rule", "double-variance", "halved", "variance", "first-layer-fan", "one"])
+def test_relu_gain_sigma_rejects_wrong_answers(wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_relu_gain_sigma(wrong)
+
+
+def test_widening_gains(capsys):
+    exercises.check_widening_gains(0.4, 0.4)
+    exercises.check_widening_gains(128 / 320, 512 / 1280)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [(2.5, 2.5), (1.6, 1.6), (1.0, 1.0), (0.5, 0.5), (0.25, 0.25), (0.4, 1.6), (0.4, 0.16)],
+                         ids=["inverse", "backward-gain", "one", "half", "fan-out-over-sum", "second-backward",
+                              "compounded"])
+def test_widening_gains_rejects_wrong_answers(wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_widening_gains(*wrong)
+
+
+def test_leaky_he_scale(capsys):
+    exercises.check_leaky_he_scale(2 / (1 + 0.2**2))
+    exercises.check_leaky_he_scale(1.923)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [2.0, 2 / 1.2, 2 * (1 + 0.2**2), 1 / (1 + 0.2**2), 2 / (1 - 0.2**2), 1.0],
+                         ids=["plain-relu", "slope-not-squared", "multiplied", "no-two", "minus", "lecun"])
+def test_leaky_he_scale_rejects_wrong_answers(wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_leaky_he_scale(wrong)
+
+
+def test_variance_scaling_settings_accepts_aliases_and_numpy_numbers(capsys):
+    exercises.check_variance_scaling_settings("he_normal", np.int64(2), "fan_in", "normal")
+    assert "Correct" in capsys.readouterr().out
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_variance_scaling_settings("he_uniform", np.int64(2), "fan_in", "normal")
+
+
+def test_relabelling_count_needs_the_original_setting():
+    with pytest.raises(exercises.ExerciseIncorrect, match="original"):
+        exercises.check_relabelling_count(factorial(16) ** 2 - 1)

@@ -86,6 +86,19 @@ def check_relu_stack_moment(answer: float) -> None:
     print("Correct: 10 layers, each multiplying the second moment by 0.32, leave about 1.1e-5 of it.")
 
 
+def check_relu_gain_sigma(answer: float) -> None:
+    """Exercise 2.2: grade the σ that makes a ReLU layer with 128 inputs keep E[h²] (gain n·σ²/2 = 1)."""
+    answer = _number(answer)
+    expected = float(np.sqrt(2.0 / 128))
+    if np.isclose(answer, np.sqrt(1.0 / 128), rtol=5e-3):
+        raise ExerciseIncorrect("that makes n·σ² = 1, right for a linear layer; a ReLU keeps only half the second moment")
+    if np.isclose(answer, 2.0 / 128, rtol=5e-3):
+        raise ExerciseIncorrect("that is the variance σ²; the question asks for the standard deviation σ")
+    if not np.isclose(answer, expected, rtol=5e-3):
+        raise ExerciseIncorrect("not quite. Hint: a ReLU layer multiplies E[h²] by n·σ²/2; set that to 1 with n = 128")
+    print(f"Correct: σ = √(2/128) = {expected:.3f}, He initialization (chapter 4).")
+
+
 def check_glorot_limit(answer: float) -> None:
     """Exercise 3.1: grade the glorot_uniform limit of a Conv2D kernel of shape (3, 3, 16, 48).
 
@@ -102,17 +115,46 @@ def check_glorot_limit(answer: float) -> None:
     print(f"Correct: fan_in = {fan_in}, fan_out = {fan_out}, limit = √(6/{fan_in + fan_out}) ≈ {expected:.4f}.")
 
 
+def check_widening_gains(first: float, second: float) -> None:
+    """Exercise 3.2: grade the linear-regime forward gains n_in·Var[W] of Glorot layers 64 → 256 → 1024."""
+    first, second = _number(first), _number(second)
+    if np.isclose(first, 1.6, rtol=1e-2) or np.isclose(second, 1.6, rtol=1e-2):
+        raise ExerciseIncorrect("1.6 is n_out·Var[W], the backward gain; the forward pass multiplies by n_in·Var[W]")
+    if np.isclose(first, 2.5, rtol=1e-2) or np.isclose(second, 2.5, rtol=1e-2):
+        raise ExerciseIncorrect("that is the inverse: the forward gain is n_in · 2/(n_in + n_out), below 1 when widening")
+    if not (np.isclose(first, 0.4, rtol=1e-2) and np.isclose(second, 0.4, rtol=1e-2)):
+        raise ExerciseIncorrect("not quite. Hint: the forward gain is n_in·Var[W] with Var[W] = 2/(n_in + n_out), per layer")
+    print("Correct: 64·2/320 = 0.4 and 256·2/1280 = 0.4; a widening Glorot network loses variance going forward.")
+
+
 def check_he_std(answer: float) -> None:
     """Exercise 4.1: grade the standard deviation he_normal aims for with a (3, 3, 64, 128) kernel."""
     answer = _number(answer)
     expected = float(np.sqrt(2.0 / (3 * 3 * 64)))
-    if np.isclose(float(answer), np.sqrt(2.0 / (3 * 3 * 128)), rtol=1e-3):
-        raise ExerciseIncorrect("that uses the fan-out; Keras's he_normal uses the fan-in, kh·kw·c_in")
-    if np.isclose(float(answer), np.sqrt(2.0 / 64), rtol=1e-3):
+    # Two-figure answers (0.059) are right. √(2/fan_out) = √(1/fan_in) here (c_out = 2·c_in), so that
+    # hint names both mistakes.
+    if np.isclose(float(answer), np.sqrt(2.0 / (3 * 3 * 128)), rtol=5e-3):
+        raise ExerciseIncorrect("that is √(2/fan_out), or LeCun's √(1/fan_in); he_normal uses √(2/fan_in)")
+    if np.isclose(float(answer), np.sqrt(2.0 / 64), rtol=5e-3):
         raise ExerciseIncorrect("the fan-in of a Conv2D unit includes the 3×3 window: kh·kw·c_in")
-    if not np.isclose(float(answer), expected, rtol=1e-3):
+    if not np.isclose(float(answer), expected, rtol=5e-3):
         raise ExerciseIncorrect("not quite. Hint: σ = √(2 / fan_in) with fan_in = kh·kw·c_in")
     print(f"Correct: fan_in = 576, σ = √(2/576) ≈ {expected:.4f}.")
+
+
+def check_leaky_he_scale(answer: float) -> None:
+    """Exercise 4.2: grade the VarianceScaling ``scale`` (mode fan_in) for a leaky ReLU of slope 0.2."""
+    answer = _number(answer)
+    expected = 2.0 / (1.0 + 0.2**2)
+    if np.isclose(answer, 2.0, rtol=2e-3):
+        raise ExerciseIncorrect("2 is right for a plain ReLU; the negative side of a leaky ReLU keeps a² = 0.04 of its part")
+    if np.isclose(answer, 2.0 / 1.2, rtol=2e-3):
+        raise ExerciseIncorrect("the slope enters squared: E[f(y)²] = (1 + a²)/2 · E[y²]")
+    if np.isclose(answer, 2.0 * (1.0 + 0.2**2), rtol=2e-3) or np.isclose(answer, 1.0 / (1.0 + 0.2**2), rtol=2e-3):
+        raise ExerciseIncorrect("the variance has to undo the factor (1 + a²)/2, so scale = 2/(1 + a²)")
+    if not np.isclose(answer, expected, rtol=2e-3):
+        raise ExerciseIncorrect("not quite. Hint: a leaky ReLU of slope a multiplies E[y²] by (1 + a²)/2")
+    print(f"Correct: scale = 2/(1 + 0.2²) ≈ {expected:.4f}.")
 
 
 def check_variance_scaling_settings(name: str, scale: float, mode: str, distribution: str) -> None:
@@ -128,9 +170,12 @@ def check_variance_scaling_settings(name: str, scale: float, mode: str, distribu
         raise ValueError(f"name must be one of {sorted(VARIANCE_SCALING_NAMES)}, got {name!r}")
     if mode not in ("fan_in", "fan_out", "fan_avg"):
         raise ValueError(f"mode must be 'fan_in', 'fan_out' or 'fan_avg', got {mode!r}")
-    if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
-        raise ValueError(f"distribution must be 'truncated_normal', 'untruncated_normal' or 'uniform', got {distribution!r}")
-    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.floating)) or scale <= 0:
+    if distribution not in ("truncated_normal", "untruncated_normal", "uniform", "normal"):
+        raise ValueError(
+            f"distribution must be 'truncated_normal', 'untruncated_normal', 'uniform' or 'normal' (Keras's alias "
+            f"of 'truncated_normal'), got {distribution!r}"
+        )
+    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)) or scale <= 0:
         raise ValueError(f"scale must be a positive number, got {scale!r}")
     # Several shapes with different fan_out/fan_in ratios: on one shape alone, wrong settings can
     # coincide (for (3, 3, 16, 32), fan_out = 2·fan_in, so scale 4 with fan_out equals scale 2 with fan_in).
@@ -157,6 +202,8 @@ def check_relabelling_count(answer: int) -> None:
         raise ExerciseIncorrect("that counts the first layer only; the second layer's filters can be relabelled too")
     if int(answer) in (factorial(16) ** 2 * factorial(10), factorial(32)):
         raise ExerciseIncorrect("the output units are tied to the classes, and each layer is permuted on its own")
+    if int(answer) == expected - 1:
+        raise ExerciseIncorrect("the question counts the original setting too (the identity relabelling)")
     if int(answer) != expected:
         raise ExerciseIncorrect("not quite. Hint: which layers' units can be permuted, with the next layer undoing it?")
     print("Correct: 16! relabellings of conv1 times 16! of conv2, (16!)² ≈ 4.4e26 in all.")
