@@ -89,6 +89,19 @@ def test_kernel_gradients_zero_and_nonzero(digits):
         probes.kernel_gradients(models.small_cnn(digits.input_shape), x, y[:5])
 
 
+def test_bias_gradients(digits):
+    x, y = digits.x_train[:32], digits.y_train[:32]
+    model = models.small_cnn(digits.input_shape, "he_uniform")
+    biases = probes.kernel_gradients(model, x, y, parameter="bias")
+    assert set(biases) == {"conv1", "conv2", "dense1", "logits"}
+    assert all(g.shape == model.get_layer(name).bias.shape for name, g in biases.items())
+    assert np.abs(biases["logits"]).max() > 0
+    # the logits' bias gradient is the mean over the batch of softmax − one-hot, which sums to zero
+    assert abs(float(biases["logits"].sum())) < 1e-6
+    with pytest.raises(ValueError, match="parameter"):
+        probes.kernel_gradients(model, x, y, parameter="gamma")
+
+
 def test_kernel_gradients_match_finite_difference(digits):
     keras.utils.set_random_seed(0)
     model = models.small_cnn(digits.input_shape, "he_uniform", filters=(2,), dense_units=4, activation="tanh")

@@ -13,18 +13,23 @@ import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 
-def kernel_gradients(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+def kernel_gradients(
+    model: keras.Model, x: np.ndarray, y: np.ndarray, parameter: str = "kernel"
+) -> dict[str, np.ndarray]:
     """∂loss/∂kernel for every layer with a kernel, on the batch (x, y), keyed by layer name.
 
-    The loss is the model's compiled loss if it has one, else cross-entropy of logits.
+    ``parameter="bias"`` gives ∂loss/∂bias instead, for the layers that have a bias. The loss is the
+    model's compiled loss if it has one, else cross-entropy of logits.
     """
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    if parameter not in ("kernel", "bias"):
+        raise ValueError(f"parameter must be 'kernel' or 'bias', got {parameter!r}")
     loss_fn = getattr(model, "loss", None) or keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    layers = [layer for layer in model.layers if hasattr(layer, "kernel")]
+    layers = [layer for layer in model.layers if getattr(layer, parameter, None) is not None]
     with tf.GradientTape() as tape:
         loss = loss_fn(y, model(x, training=True))
-    grads = tape.gradient(loss, [layer.kernel for layer in layers])
+    grads = tape.gradient(loss, [getattr(layer, parameter) for layer in layers])
     return {layer.name: g.numpy() for layer, g in zip(layers, grads)}
 
 
