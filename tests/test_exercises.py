@@ -239,3 +239,24 @@ def test_variance_scaling_settings_accepts_aliases_and_numpy_numbers(capsys):
 def test_relabelling_count_needs_the_original_setting():
     with pytest.raises(exercises.ExerciseIncorrect, match="original"):
         exercises.check_relabelling_count(factorial(16) ** 2 - 1)
+
+
+def test_mean_field_point(capsys):
+    from utils import criticality
+
+    exercises.check_mean_field_point(criticality.fixed_point("tanh", 2.0, 0.05), criticality.chi1("tanh", 2.0, 0.05))
+    exercises.check_mean_field_point(0.722, 1.048)  # three figures
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [
+    (0.618, 1.048),    # q* without the bias
+    (0.722, 2.0),      # χ₁ of a linear network
+    (0.722, 1.328),    # derivative not squared
+    (0.772, 1.048),    # q* off by the bias again (added twice)
+    (0.722, 1.106),    # χ₁ at the bias-free fixed point
+    (1.0, 1.0),        # the starting point, not the fixed point
+], ids=["no-bias", "linear-chi", "unsquared", "bias-twice", "chi-without-bias", "start"])
+def test_mean_field_point_rejects_wrong_answers(wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_mean_field_point(*wrong)

@@ -207,3 +207,24 @@ def check_relabelling_count(answer: int) -> None:
     if int(answer) != expected:
         raise ExerciseIncorrect("not quite. Hint: which layers' units can be permuted, with the next layer undoing it?")
     print("Correct: 16! relabellings of conv1 times 16! of conv2, (16!)² ≈ 4.4e26 in all.")
+
+
+def check_mean_field_point(q_star: float, chi1: float) -> None:
+    """Exercise 7.1: grade q* and χ₁ of a tanh network with σ_w² = 2 and σ_b² = 0.05.
+
+    Answers within 1% are right (a Monte Carlo average of a million draws is well inside that).
+    """
+    from utils import criticality
+
+    q_star, chi1 = _number(q_star), _number(chi1)
+    expected_q = criticality.fixed_point("tanh", 2.0, 0.05)
+    expected_chi = criticality.chi1("tanh", 2.0, 0.05)
+    if np.isclose(q_star, criticality.fixed_point("tanh", 2.0, 0.0), rtol=1e-2):
+        raise ExerciseIncorrect("that q* leaves out the bias: the length map adds σ_b² at every layer")
+    if not np.isclose(q_star, expected_q, rtol=1e-2):
+        raise ExerciseIncorrect("q* is not right. Hint: iterate q ← σ_w²·E[tanh²(√q z)] + σ_b² until it stops changing")
+    if np.isclose(chi1, 2.0, rtol=1e-2):
+        raise ExerciseIncorrect("χ₁ = σ_w² would be a linear network; weigh it by E[tanh′(√q* z)²]")
+    if not np.isclose(chi1, expected_chi, rtol=1e-2):
+        raise ExerciseIncorrect("χ₁ is not right. Hint: χ₁ = σ_w²·E[(1 − tanh²(√q* z))²], the derivative squared")
+    print(f"Correct: q* ≈ {expected_q:.3f} and χ₁ ≈ {expected_chi:.3f} > 1: slightly chaotic.")

@@ -99,6 +99,14 @@ _MEAN_FIELD_UNITS = {
 }
 
 
+def activation_pair(activation: str):
+    """The activation function and its derivative, as numpy functions, for "linear", "tanh",
+    "relu" or "sigmoid"."""
+    if activation not in _MEAN_FIELD_UNITS:
+        raise ValueError(f"activation must be one of {sorted(_MEAN_FIELD_UNITS)}, got {activation!r}")
+    return _MEAN_FIELD_UNITS[activation]
+
+
 @dataclass(frozen=True)
 class MeanField:
     """Mean-field predictions for a stack of equal-width layers (see :func:`mean_field`)."""

@@ -1,0 +1,99 @@
+"""Mean-field maps against closed forms, limits and brute-force Monte Carlo; the numpy random
+networks against the maps."""
+
+import numpy as np
+import pytest
+
+from utils import criticality, random_networks
+
+
+def test_linear_and_relu_chi1_are_closed_forms():
+    # linear: χ₁ = σ_w²; ReLU: χ₁ = σ_w²/2, whatever q*
+    assert criticality.chi1("relu", 1.5, 0.1) == pytest.approx(0.75)
+    assert criticality.length_map("linear", 2.0, 0.5, 0.1) == pytest.approx(1.1)
+    with pytest.raises(ValueError, match="grows without bound"):
+        criticality.fixed_point("relu", 2.5, 0.0)
+
+
+def test_tanh_critical_point_without_bias():
+    assert criticality.fixed_point("tanh", 1.0, 0.0) == 0.0
+    assert criticality.chi1("tanh", 1.0, 0.0) == pytest.approx(1.0)
+    assert criticality.critical_weight_variance("tanh", 0.0) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_fixed_point_and_chi1_match_monte_carlo():
+    z = np.random.default_rng(0).standard_normal(2_000_000)
+    q = 1.0
+    for _ in range(300):
+        q = 2.0 * np.mean(np.tanh(np.sqrt(q) * z) ** 2) + 0.05
+    assert criticality.fixed_point("tanh", 2.0, 0.05) == pytest.approx(q, rel=2e-3)
+    chi = 2.0 * np.mean((1 - np.tanh(np.sqrt(q) * z) ** 2) ** 2)
+    assert criticality.chi1("tanh", 2.0, 0.05) == pytest.approx(chi, rel=2e-3)
+
+
+def test_critical_line_rises_with_the_bias():
+    line = [criticality.critical_weight_variance("tanh", b) for b in (0.01, 0.05, 0.1, 0.2)]
+    assert all(a < b for a, b in zip(line, line[1:]))
+    for b, w in zip((0.01, 0.05, 0.1, 0.2), line):
+        assert criticality.chi1("tanh", w, b) == pytest.approx(1.0, abs=1e-8)
+
+
+def test_correlation_map_fixed_points_and_depth_scale():
+    # ordered phase: c* = 1 and ξ_c = −1/ln χ₁
+    assert criticality.correlation_fixed_point("tanh", 1.2, 0.05) == 1.0
+    chi = criticality.chi1("tanh", 1.2, 0.05)
+    assert criticality.correlation_depth_scale("tanh", 1.2, 0.05) == pytest.approx(-1 / np.log(chi), rel=1e-6)
+    assert criticality.correlation_map("tanh", 1.0, 1.2, 0.05) == pytest.approx(1.0, abs=1e-9)
+    # chaotic phase: a fixed point below 1 that the map leaves unchanged
+    c_star = criticality.correlation_fixed_point("tanh", 3.0, 0.05)
+    assert 0 < c_star < 1
+    assert criticality.correlation_map("tanh", c_star, 3.0, 0.05) == pytest.approx(c_star, abs=1e-9)
+    assert criticality.correlation_depth_scale("tanh", 1.76095, 0.05) > 1000  # near the critical line
+
+
+@pytest.mark.parametrize("call", [
+    lambda: criticality.chi1("tanh", 0.0, 0.1),
+    lambda: criticality.chi1("tanh", 1.0, -0.1),
+    lambda: criticality.chi1("softplus", 1.0, 0.1),
+    lambda: criticality.chi1("tanh", float("nan"), 0.1),
+    lambda: criticality.correlation_map("tanh", 1.5, 1.2, 0.05),
+    lambda: criticality.correlation_map("tanh", 0.5, 1.0, 0.0),
+    lambda: criticality.correlation_map("tanh", 0.5, 1.2, 0.05, layers=0),
+], ids=["zero-weights", "negative-bias", "unknown-activation", "nan", "bad-correlation", "dead-signal", "no-layers"])
+def test_bad_input(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+def test_random_networks_follow_the_maps():
+    rng = np.random.default_rng(0)
+    # χ₁ measured on a wide network, in the chaotic and the ordered phase
+    for w2 in (1.2, 2.5):
+        measured = random_networks.perturbation_growth("tanh", w2, 0.05, rng, width=400)
+        assert measured == pytest.approx(criticality.chi1("tanh", w2, 0.05), rel=0.05)
+    q = criticality.fixed_point("tanh", 1.2, 0.05)
+    c = random_networks.correlation_profile("tanh", 1.2, 0.05, q, 0.2, 5, rng, width=800, pairs=16)
+    predicted = [criticality.correlation_map("tanh", 0.2, 1.2, 0.05, layers=l) for l in range(1, 6)]
+    np.testing.assert_allclose(c, predicted, atol=0.05)
+
+
+def test_jacobian_of_orthogonal_linear_network_is_orthogonal():
+    rng = np.random.default_rng(1)
+    s = random_networks.jacobian_singular_values("linear", "orthogonal", 20, 32, 1.0, 0.0, rng)
+    np.testing.assert_allclose(s, 1.0, atol=1e-9)
+    s = random_networks.jacobian_singular_values("linear", "gaussian", 1, 64, 1.0, 0.0, rng)
+    assert np.mean(s**2) == pytest.approx(1.0, rel=0.15)
+
+
+def test_haar_orthogonal_and_bad_arguments():
+    rng = np.random.default_rng(2)
+    q = random_networks.haar_orthogonal(16, rng)
+    np.testing.assert_allclose(q @ q.T, np.eye(16), atol=1e-12)
+    with pytest.raises(ValueError):
+        random_networks.draw_weights("uniform", 4, 1.0, rng)
+    with pytest.raises(ValueError):
+        random_networks.jacobian_singular_values("tanh", "gaussian", 0, 4, 1.0, 0.0, rng)
+    with pytest.raises(ValueError):
+        random_networks.perturbation_growth("tanh", 1.0, 0.0, rng, depth=5, burn_in=5)
+    with pytest.raises(ValueError):
+        random_networks.correlation_profile("tanh", 1.0, 0.1, 1.0, 1.5, 3, rng)

@@ -1,0 +1,141 @@
+"""Mean-field signal propagation with biases: the order-to-chaos transition of deep random networks.
+
+Poole et al. (2016) and Schoenholz et al. (2017) describe a wide, deep, random network with
+weights of variance σ_w²/n_in and biases of variance σ_b² by three quantities, all computed here by
+Gauss–Hermite quadrature (z, z₁, z₂ independent standard normals):
+
+* the **length map** q ↦ σ_w² E[φ(√q z)²] + σ_b², the pre-activation second moment from one layer
+  to the next, and its fixed point q*;
+* **χ₁** = σ_w² E[φ′(√q* z)²], the factor by which a small perturbation's squared length grows per
+  layer: χ₁ < 1 is the ordered phase (inputs become alike), χ₁ > 1 chaos (inputs decorrelate),
+  χ₁ = 1 the critical line, where gradients neither vanish nor explode;
+* the **correlation map** c ↦ (σ_w² E[φ(u₁)φ(u₂)] + σ_b²)/q*, with u₁ = √q* z₁ and
+  u₂ = √q* (c z₁ + √(1 − c²) z₂), its stable fixed point c*, and the depth scale
+  ξ_c = −1/ln χ_c, χ_c = σ_w² E[φ′(u₁)φ′(u₂)] at c*, over which correlations approach c*.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import numpy as np
+from scipy import optimize
+
+from utils import theory
+
+_POINTS = 80  # quadrature points per dimension
+
+
+def _check(weight_variance: float, bias_variance: float) -> None:
+    for name, value in (("weight_variance", weight_variance), ("bias_variance", bias_variance)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if weight_variance <= 0:
+        raise ValueError(f"weight_variance must be positive, got {weight_variance!r}")
+    if bias_variance < 0:
+        raise ValueError(f"bias_variance must be non-negative, got {bias_variance!r}")
+
+
+@cache
+def _nodes() -> tuple[np.ndarray, np.ndarray]:
+    nodes, weights = np.polynomial.hermite_e.hermegauss(_POINTS)
+    return nodes, weights / np.sqrt(2 * np.pi)
+
+
+@cache
+def _grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    nodes, weights = _nodes()
+    z1, z2 = np.meshgrid(nodes, nodes, indexing="ij")
+    return z1, z2, np.outer(weights, weights)
+
+
+def length_map(activation: str, q: float, weight_variance: float, bias_variance: float) -> float:
+    """The next layer's pre-activation second moment, σ_w² E[φ(√q z)²] + σ_b²."""
+    _check(weight_variance, bias_variance)
+    if q < 0:
+        raise ValueError(f"q must be non-negative, got {q!r}")
+    f, _ = theory.activation_pair(activation)
+    nodes, weights = _nodes()
+    return float(weight_variance * (weights @ f(np.sqrt(q) * nodes) ** 2) + bias_variance)
+
+
+def fixed_point(activation: str, weight_variance: float, bias_variance: float) -> float:
+    """q*, the stable fixed point of the length map (0 when the signal dies out, as for tanh with
+    σ_b² = 0 and σ_w² ≤ 1). Raises for ReLU and linear units above their critical σ_w², where the
+    length map has no fixed point and the signal grows without bound."""
+    _check(weight_variance, bias_variance)
+
+    def excess(q: float) -> float:
+        return length_map(activation, q, weight_variance, bias_variance) - q
+
+    upper = 1.0
+    while excess(upper) > 0:
+        upper *= 2
+        if upper > 1e8:
+            raise ValueError(f"the length map of {activation} has no fixed point at σ_w² = {weight_variance}: "
+                             "the signal grows without bound")
+    lower = 1e-12
+    if excess(lower) <= 0:  # no positive fixed point: the signal shrinks to zero
+        return 0.0
+    return float(optimize.brentq(excess, lower, upper, xtol=1e-14, rtol=1e-12))
+
+
+def chi1(activation: str, weight_variance: float, bias_variance: float) -> float:
+    """χ₁ = σ_w² E[φ′(√q* z)²]: the per-layer growth of a small perturbation's squared length."""
+    _, df = theory.activation_pair(activation)
+    nodes, weights = _nodes()
+    q = fixed_point(activation, weight_variance, bias_variance)
+    return float(weight_variance * (weights @ df(np.sqrt(q) * nodes) ** 2))
+
+
+def critical_weight_variance(activation: str, bias_variance: float) -> float:
+    """The σ_w² at which χ₁ = 1, for a given σ_b² (the critical line of the phase diagram)."""
+    _check(1.0, bias_variance)
+    return float(optimize.brentq(lambda w: chi1(activation, w, bias_variance) - 1.0, 0.5, 10.0, xtol=1e-10))
+
+
+def _pair_expectation(g, q: float, c: float) -> float:
+    z1, z2, w = _grid()
+    u1 = np.sqrt(q) * z1
+    u2 = np.sqrt(q) * (c * z1 + np.sqrt(max(1.0 - c * c, 0.0)) * z2)
+    return float(np.sum(w * g(u1, u2)))
+
+
+def correlation_map(activation: str, c: float, weight_variance: float, bias_variance: float, layers: int = 1) -> float:
+    """The correlation between two inputs' pre-activations ``layers`` layers on, both at length q*."""
+    if not -1.0 <= c <= 1.0:
+        raise ValueError(f"c must be a correlation in [-1, 1], got {c!r}")
+    if isinstance(layers, bool) or not isinstance(layers, (int, np.integer)) or layers < 1:
+        raise ValueError(f"layers must be a positive integer, got {layers!r}")
+    f, _ = theory.activation_pair(activation)
+    q = fixed_point(activation, weight_variance, bias_variance)
+    if q == 0.0:
+        raise ValueError("q* = 0: the signal dies out and correlations are undefined")
+    for _ in range(layers):
+        c = (weight_variance * _pair_expectation(lambda a, b: f(a) * f(b), q, c) + bias_variance) / q
+        c = min(max(c, -1.0), 1.0)
+    return float(c)
+
+
+def correlation_fixed_point(activation: str, weight_variance: float, bias_variance: float) -> float:
+    """c*, the stable fixed point of the correlation map: 1 in the ordered phase, below 1 in chaos."""
+    if chi1(activation, weight_variance, bias_variance) <= 1.0:
+        return 1.0
+    f, _ = theory.activation_pair(activation)
+    q = fixed_point(activation, weight_variance, bias_variance)
+
+    def excess(c: float) -> float:
+        return (weight_variance * _pair_expectation(lambda a, b: f(a) * f(b), q, c) + bias_variance) / q - c
+
+    # in the chaotic phase the map has a fixed point below 1, where it crosses the diagonal from above
+    return float(optimize.brentq(excess, -0.999999, 1.0 - 1e-9, xtol=1e-13))
+
+
+def correlation_depth_scale(activation: str, weight_variance: float, bias_variance: float) -> float:
+    """ξ_c = −1/ln χ_c: the number of layers over which |c_l − c*| shrinks by a factor e (∞ at χ₁ = 1)."""
+    _, df = theory.activation_pair(activation)
+    q = fixed_point(activation, weight_variance, bias_variance)
+    c_star = correlation_fixed_point(activation, weight_variance, bias_variance)
+    chi_c = weight_variance * _pair_expectation(lambda a, b: df(a) * df(b), q, c_star)
+    return math.inf if chi_c >= 1.0 else float(-1.0 / math.log(chi_c))
