@@ -22,9 +22,9 @@ def test_tanh_critical_point_without_bias():
 
 
 def test_fixed_point_and_chi1_match_monte_carlo():
-    z = np.random.default_rng(0).standard_normal(2_000_000)
+    z = np.random.default_rng(0).standard_normal(1_000_000)
     q = 1.0
-    for _ in range(300):
+    for _ in range(60):  # the map contracts fast here: 60 steps reach the fixed point
         q = 2.0 * np.mean(np.tanh(np.sqrt(q) * z) ** 2) + 0.05
     assert criticality.fixed_point("tanh", 2.0, 0.05) == pytest.approx(q, rel=2e-3)
     chi = 2.0 * np.mean((1 - np.tanh(np.sqrt(q) * z) ** 2) ** 2)
@@ -97,3 +97,12 @@ def test_haar_orthogonal_and_bad_arguments():
         random_networks.perturbation_growth("tanh", 1.0, 0.0, rng, depth=5, burn_in=5)
     with pytest.raises(ValueError):
         random_networks.correlation_profile("tanh", 1.0, 0.1, 1.0, 1.5, 3, rng)
+
+
+def test_homogeneous_units_at_and_around_their_critical_points():
+    assert criticality.chi1("relu", 1.5, 0.0) == pytest.approx(0.75)
+    assert criticality.chi1("linear", 0.8, 0.3) == pytest.approx(0.8)
+    assert criticality.fixed_point("relu", 2.0, 0.0) == 0.0  # every q is a fixed point
+    assert criticality.fixed_point("linear", 1.0, 0.0) == 0.0
+    assert criticality.fixed_point("relu", 1.0, 0.1) == pytest.approx(0.2)  # q = q/2 + 0.1
+    assert criticality.critical_weight_variance("relu", 0.1) == pytest.approx(2.0)

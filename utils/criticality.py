@@ -62,27 +62,36 @@ def length_map(activation: str, q: float, weight_variance: float, bias_variance:
 
 def fixed_point(activation: str, weight_variance: float, bias_variance: float) -> float:
     """q*, the stable fixed point of the length map (0 when the signal dies out, as for tanh with
-    σ_b² = 0 and σ_w² ≤ 1). Raises for ReLU and linear units above their critical σ_w², where the
-    length map has no fixed point and the signal grows without bound."""
+    σ_b² = 0 and σ_w² ≤ 1). Raises where the length map has no fixed point and the signal grows
+    without bound (ReLU above σ_w² = 2, linear units above σ_w² = 1). At those critical points with
+    σ_b² = 0 every q is a fixed point; 0 is returned."""
     _check(weight_variance, bias_variance)
 
     def excess(q: float) -> float:
         return length_map(activation, q, weight_variance, bias_variance) - q
 
     upper = 1.0
-    while excess(upper) > 0:
+    while excess(upper) > 1e-12 * upper:
         upper *= 2
         if upper > 1e8:
             raise ValueError(f"the length map of {activation} has no fixed point at σ_w² = {weight_variance}: "
                              "the signal grows without bound")
     lower = 1e-12
-    if excess(lower) <= 0:  # no positive fixed point: the signal shrinks to zero
+    if excess(lower) <= 1e-12 * lower:  # no positive fixed point: the signal shrinks to zero
         return 0.0
     return float(optimize.brentq(excess, lower, upper, xtol=1e-14, rtol=1e-12))
 
 
 def chi1(activation: str, weight_variance: float, bias_variance: float) -> float:
-    """χ₁ = σ_w² E[φ′(√q* z)²]: the per-layer growth of a small perturbation's squared length."""
+    """χ₁ = σ_w² E[φ′(√q* z)²]: the per-layer growth of a small perturbation's squared length.
+
+    For the positively homogeneous units it does not depend on q*: σ_w² (linear), σ_w²/2 (ReLU).
+    """
+    _check(weight_variance, bias_variance)
+    if activation == "linear":
+        return float(weight_variance)
+    if activation == "relu":
+        return float(weight_variance / 2)
     _, df = theory.activation_pair(activation)
     nodes, weights = _nodes()
     q = fixed_point(activation, weight_variance, bias_variance)

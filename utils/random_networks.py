@@ -83,9 +83,11 @@ def perturbation_growth(
     burn_in: int = 15,
     inputs: int = 4,
 ) -> float:
-    """Measured χ₁: the geometric mean, over layers after ``burn_in``, of the factor by which an
+    """χ₁ as measured: the geometric mean, over layers after ``burn_in``, of the factor by which an
     infinitesimal perturbation's squared length grows per layer (Gaussian weights; the perturbation
-    is carried by the layers' Jacobians and renormalised every layer, as for a Lyapunov exponent)."""
+    is carried by the layers' Jacobians and renormalised every layer, as for a Lyapunov exponent).
+    This is the exponential growth rate; at finite width it lies slightly below χ₁, the mean factor,
+    and both are 1 together on the critical line."""
     f, df = theory.activation_pair(activation)
     width, depth = _positive_int("width", width), _positive_int("depth", depth)
     _variances(weight_variance, bias_variance)
@@ -116,10 +118,19 @@ def correlation_profile(
     rng: np.random.Generator,
     width: int = 500,
     pairs: int = 8,
+    networks: int = 1,
 ) -> np.ndarray:
     """Correlation between two inputs' pre-activations at layers 1 … depth (Gaussian weights), mean
-    over ``pairs`` pairs: the pairs start at layer 0 with second moment ``first_moment`` and
-    correlation ``first_correlation``, and both members go through the same weights."""
+    over ``pairs`` pairs in each of ``networks`` independent networks: the pairs start at layer 0
+    with second moment ``first_moment`` and correlation ``first_correlation``, and both members of
+    a pair go through the same weights."""
+    networks = _positive_int("networks", networks)
+    if networks > 1:
+        return np.mean(
+            [correlation_profile(activation, weight_variance, bias_variance, first_moment, first_correlation,
+                                 depth, rng, width, pairs) for _ in range(networks)],
+            axis=0,
+        )
     f, _ = theory.activation_pair(activation)
     depth, width = _positive_int("depth", depth), _positive_int("width", width)
     _variances(weight_variance, bias_variance)
