@@ -27,7 +27,8 @@ from utils import theory
 _POINTS = 80  # quadrature points per dimension
 
 
-def _check(weight_variance: float, bias_variance: float) -> None:
+def check_variances(weight_variance: float, bias_variance: float) -> None:
+    """Raise ValueError unless σ_w² is a positive and σ_b² a non-negative finite number."""
     for name, value in (("weight_variance", weight_variance), ("bias_variance", bias_variance)):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
             raise ValueError(f"{name} must be a finite number, got {value!r}")
@@ -52,7 +53,7 @@ def _grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def length_map(activation: str, q: float, weight_variance: float, bias_variance: float) -> float:
     """The next layer's pre-activation second moment, σ_w² E[φ(√q z)²] + σ_b²."""
-    _check(weight_variance, bias_variance)
+    check_variances(weight_variance, bias_variance)
     if q < 0:
         raise ValueError(f"q must be non-negative, got {q!r}")
     f, _ = theory.activation_pair(activation)
@@ -65,7 +66,7 @@ def fixed_point(activation: str, weight_variance: float, bias_variance: float) -
     σ_b² = 0 and σ_w² ≤ 1). Raises where the length map has no fixed point and the signal grows
     without bound (ReLU above σ_w² = 2, linear units above σ_w² = 1). At those critical points with
     σ_b² = 0 every q is a fixed point; 0 is returned."""
-    _check(weight_variance, bias_variance)
+    check_variances(weight_variance, bias_variance)
 
     def excess(q: float) -> float:
         return length_map(activation, q, weight_variance, bias_variance) - q
@@ -87,7 +88,7 @@ def chi1(activation: str, weight_variance: float, bias_variance: float) -> float
 
     For the positively homogeneous units it does not depend on q*: σ_w² (linear), σ_w²/2 (ReLU).
     """
-    _check(weight_variance, bias_variance)
+    check_variances(weight_variance, bias_variance)
     if activation == "linear":
         return float(weight_variance)
     if activation == "relu":
@@ -100,7 +101,7 @@ def chi1(activation: str, weight_variance: float, bias_variance: float) -> float
 
 def critical_weight_variance(activation: str, bias_variance: float) -> float:
     """The σ_w² at which χ₁ = 1, for a given σ_b² (the critical line of the phase diagram)."""
-    _check(1.0, bias_variance)
+    check_variances(1.0, bias_variance)
     return float(optimize.brentq(lambda w: chi1(activation, w, bias_variance) - 1.0, 0.5, 10.0, xtol=1e-10))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils import theory
+from utils import criticality, theory
 
 WEIGHTS = ("gaussian", "orthogonal")
 
@@ -20,13 +20,6 @@ def _positive_int(name: str, value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
-
-
-def _variances(weight_variance: float, bias_variance: float) -> None:
-    if not np.isfinite(weight_variance) or weight_variance <= 0:
-        raise ValueError(f"weight_variance must be positive, got {weight_variance!r}")
-    if not np.isfinite(bias_variance) or bias_variance < 0:
-        raise ValueError(f"bias_variance must be non-negative, got {bias_variance!r}")
 
 
 def haar_orthogonal(width: int, rng: np.random.Generator) -> np.ndarray:
@@ -62,7 +55,7 @@ def jacobian_singular_values(
     """
     f, df = theory.activation_pair(activation)
     depth, width = _positive_int("depth", depth), _positive_int("width", width)
-    _variances(weight_variance, bias_variance)
+    criticality.check_variances(weight_variance, bias_variance)
     h = rng.normal(0.0, np.sqrt(input_moment), width)
     jacobian = np.eye(width)
     for _ in range(depth):
@@ -90,7 +83,7 @@ def perturbation_growth(
     and both are 1 together on the critical line."""
     f, df = theory.activation_pair(activation)
     width, depth = _positive_int("width", width), _positive_int("depth", depth)
-    _variances(weight_variance, bias_variance)
+    criticality.check_variances(weight_variance, bias_variance)
     if not 0 <= burn_in < depth:
         raise ValueError(f"burn_in must be in [0, depth), got {burn_in!r}")
     h = rng.standard_normal((inputs, width))
@@ -133,7 +126,7 @@ def correlation_profile(
         )
     f, _ = theory.activation_pair(activation)
     depth, width = _positive_int("depth", depth), _positive_int("width", width)
-    _variances(weight_variance, bias_variance)
+    criticality.check_variances(weight_variance, bias_variance)
     if not -1.0 <= first_correlation <= 1.0:
         raise ValueError(f"first_correlation must be in [-1, 1], got {first_correlation!r}")
     z1, z2 = rng.standard_normal((2, pairs, width))
