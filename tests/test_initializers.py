@@ -96,3 +96,107 @@ def test_sample_rejects_bad_input(name, shape, kwargs, error):
 def test_sample_is_seeded():
     np.testing.assert_array_equal(initializers.sample("he_uniform", (8, 8), seed=3), initializers.sample("he_uniform", (8, 8), seed=3))
     assert not np.array_equal(initializers.sample("he_uniform", (8, 8), seed=3), initializers.sample("he_uniform", (8, 8), seed=4))
+
+
+# --- Against the exact distribution -------------------------------------------------------------
+# A two-sample test on ~20,000 values has little power (a 10% variance error often passes). These
+# tests compare 200,000 values, from the reference and from Keras, with the exact distribution each
+# should follow, for default and non-default arguments, and show that the plausible mistakes fail.
+
+EXACT_SAMPLES = 200_000
+DENSE = (64, 48)  # fan_in 64, fan_out 48, fan_avg 56: every mode gives a different variance
+
+
+def exact_distribution(name, shape, **kwargs):
+    """The scipy distribution that every value of a kernel of ``shape`` should follow."""
+    if name in initializers.VARIANCE_SCALING_NAMES:
+        scale, mode, distribution = initializers.VARIANCE_SCALING_NAMES[name]
+        return exact_distribution("variance_scaling", shape, scale=scale, mode=mode, distribution=distribution)
+    if name == "random_normal":
+        return stats.norm(kwargs.get("mean", 0.0), kwargs.get("stddev", 0.05))
+    if name == "random_uniform":
+        low, high = kwargs.get("minval", -0.05), kwargs.get("maxval", 0.05)
+        return stats.uniform(low, high - low)
+    if name == "truncated_normal":
+        return stats.truncnorm(-2, 2, kwargs.get("mean", 0.0), kwargs.get("stddev", 0.05))
+    if name == "variance_scaling":
+        fan_in, fan_out = theory.fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[kwargs.get("mode", "fan_in")]
+        variance = kwargs.get("scale", 1.0) / n
+        distribution = kwargs.get("distribution", "truncated_normal")
+        if distribution == "uniform":
+            limit = np.sqrt(3 * variance)
+            return stats.uniform(-limit, 2 * limit)
+        if distribution == "untruncated_normal":
+            return stats.norm(0, np.sqrt(variance))
+        return stats.truncnorm(-2, 2, 0, np.sqrt(variance) / initializers.TRUNCATION_STDDEV)
+    raise ValueError(name)
+
+
+def follows(values, distribution):
+    """One-sample KS test at p > 1e-4, and the variance within 5 standard errors of the exact one."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    variance, kurtosis = distribution.var(), distribution.stats(moments="k") + 3.0
+    standard_error = variance * np.sqrt((kurtosis - 1.0) / len(values))
+    return (stats.kstest(values, distribution.cdf).pvalue > 1e-4
+            and abs(values.var() - variance) < 5 * standard_error)
+
+
+def many(draw, shape):
+    count = -(-EXACT_SAMPLES // int(np.prod(shape)))
+    return np.concatenate([np.asarray(draw(s)).ravel() for s in range(count)])
+
+
+ARGUMENTS = [
+    ("random_normal", {}), ("random_normal", {"mean": 0.3, "stddev": 0.2}),
+    ("random_uniform", {}), ("random_uniform", {"minval": -0.1, "maxval": 0.3}),
+    ("truncated_normal", {}), ("truncated_normal", {"mean": -0.2, "stddev": 0.5}),
+    ("variance_scaling", {}),
+    ("variance_scaling", {"scale": 3.0, "mode": "fan_out", "distribution": "uniform"}),
+    ("variance_scaling", {"scale": 0.5, "mode": "fan_avg", "distribution": "untruncated_normal"}),
+    ("variance_scaling", {"scale": 2.0, "mode": "fan_out", "distribution": "truncated_normal"}),
+] + [(name, {}) for name in initializers.VARIANCE_SCALING_NAMES]
+
+
+@pytest.mark.parametrize("name, kwargs", ARGUMENTS, ids=lambda a: str(a))
+def test_reference_and_keras_follow_the_exact_distribution(name, kwargs):
+    exact = exact_distribution(name, DENSE, **kwargs)
+    ours = many(lambda s: initializers.sample(name, DENSE, seed=1000 + s, **kwargs), DENSE)
+    cls = getattr(keras.initializers, KERAS_CLASS[name])
+    theirs = many(lambda s: cls(seed=s, **kwargs)(DENSE), DENSE)
+    assert follows(ours, exact), f"the reference {name}{kwargs} does not follow its distribution"
+    assert follows(theirs, exact), f"Keras's {name}{kwargs} does not follow the distribution the book states"
+
+
+def test_the_exact_test_rejects_plausible_mistakes():
+    rng = np.random.default_rng(0)
+    n = EXACT_SAMPLES
+    he = exact_distribution("he_normal", DENSE)
+    glorot = exact_distribution("glorot_uniform", DENSE)
+    fan_in, fan_out = theory.fans(DENSE)
+    assert follows(he.rvs(n, random_state=rng), he)  # the right distribution passes
+    assert not follows(1.05 * he.rvs(n, random_state=rng), he)  # 10% too much variance
+    assert not follows(rng.normal(0, he.std(), n), he)  # not truncated, same variance
+    assert not follows(rng.normal(0, np.sqrt(2 / fan_in) / initializers.TRUNCATION_STDDEV, n), he)  # rescaled, not cut
+    wrong_fan = np.sqrt(3 / fan_in)  # glorot with fan_in instead of fan_avg
+    assert not follows(rng.uniform(-wrong_fan, wrong_fan, n), glorot)
+
+
+def test_orthogonal_entries_and_signs_are_those_of_a_uniform_rotation():
+    # Each column of a uniformly distributed orthogonal matrix is uniform on the unit sphere, so
+    # its squared entries follow Beta(1/2, (m - 1)/2). QR without the sign correction passes that
+    # test but is not uniform: its diagonal is biased negative (LAPACK's Householder signs).
+    m = 8
+    columns = np.stack([initializers.sample("orthogonal", (m, m), seed=s) for s in range(4000)])
+    squares = columns.reshape(-1) ** 2
+    assert stats.kstest(squares, stats.beta(0.5, (m - 1) / 2).cdf).pvalue > 1e-4
+    diagonal = np.diagonal(columns, axis1=1, axis2=2).ravel()
+    assert abs(diagonal.mean()) < 5 * diagonal.std() / np.sqrt(len(diagonal))
+
+    rng = np.random.default_rng(0)
+    unsigned = np.stack([np.linalg.qr(rng.standard_normal((m, m)))[0] for _ in range(4000)])
+    biased = np.diagonal(unsigned, axis1=1, axis2=2).ravel()
+    assert abs(biased.mean()) > 5 * biased.std() / np.sqrt(len(biased))
+    keras_columns = np.stack([np.asarray(keras.initializers.Orthogonal(seed=s)((m, m))) for s in range(400)])
+    keras_diagonal = np.diagonal(keras_columns, axis1=1, axis2=2).ravel()
+    assert abs(keras_diagonal.mean()) < 5 * keras_diagonal.std() / np.sqrt(len(keras_diagonal))

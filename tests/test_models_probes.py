@@ -254,3 +254,13 @@ def test_validation_does_not_change_training(digits):
         np.testing.assert_array_equal(a, b)
     assert "val_accuracy" not in histories[0] and len(histories[1]["val_accuracy"]) == 2
     assert histories[0]["loss"] == histories[1]["loss"]
+
+
+def test_dense_stack_takes_an_activation_function_and_names_the_model_after_it():
+    def centred_sigmoid(x):
+        return keras.ops.sigmoid(x) - 0.5
+
+    model = models.dense_stack(4, 2, 3, centred_sigmoid, "glorot_uniform")
+    assert model.name == "dense_centred_sigmoid_2"
+    out = model.get_layer("hidden2")(model.get_layer("hidden1")(np.zeros((1, 4), "float32")))
+    assert np.allclose(keras.ops.convert_to_numpy(out), 0.0)  # zero bias: sigmoid(0) - ½

@@ -6,7 +6,7 @@ plain SGD: adaptive optimisers and normalisation layers hide what initialization
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -164,7 +164,7 @@ def dense_stack(
     input_dim: int,
     depth: int,
     width: int,
-    activation: str,
+    activation: str | Callable[[Any], Any],
     kernel_initializer: Any,
     classes: int = N_CLASSES,
 ) -> keras.Model:
@@ -182,7 +182,8 @@ def dense_stack(
                                   kernel_initializer=fresh_initializer(kernel_initializer, i))
                for i in range(1, depth + 1)]
     layers.append(keras.layers.Dense(classes, name="logits"))
-    return keras.Sequential(layers, name=f"dense_{activation}_{depth}")
+    name = getattr(activation, "__name__", activation)  # a function, e.g. a centred sigmoid
+    return keras.Sequential(layers, name=f"dense_{name}_{depth}")
 
 
 def conv_stack(
