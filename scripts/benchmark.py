@@ -2,8 +2,8 @@
 
     python3 tasks.py benchmark [chapter ...]
 
-Nothing is written back to the notebooks and nothing is asserted: the budget is 60 s per chapter
-and 6 minutes for chapters 1-6 on 2 CPU cores; compare by eye.
+Nothing is written back to the notebooks and nothing is asserted: the budget is 60 s per chapter,
+6 minutes for chapters 1-6 and 8 minutes for the whole book on 2 CPU cores; compare by eye.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import sys
 from execute_chapters import ROOT, chapter_paths, execute
 
 BUDGET_CHAPTER_S = 60
-BUDGET_BOOK_S = 360
+BUDGET_CORE_S = 360  # chapters 1-6 (with 4b)
+BUDGET_BOOK_S = 480  # every chapter
 
 
 def main() -> None:
@@ -32,9 +33,11 @@ def main() -> None:
     for name, seconds in rows:
         flag = "" if seconds <= BUDGET_CHAPTER_S else "  OVER"
         print(f"{name.ljust(width)}  {seconds:7.1f}  {BUDGET_CHAPTER_S:>6}{flag}")
+    core = sum(s for name, s in rows if name.split("/")[-1][:2] in ("01", "02", "03", "04", "05", "06"))
     total = sum(s for _, s in rows)
-    flag = "" if total <= BUDGET_BOOK_S else "  OVER"
-    print(f"{'total'.ljust(width)}  {total:7.1f}  {BUDGET_BOOK_S:>6}{flag}")
+    for label, seconds, budget in (("chapters 1-6", core, BUDGET_CORE_S), ("total", total, BUDGET_BOOK_S)):
+        flag = "" if seconds <= budget else "  OVER"
+        print(f"{label.ljust(width)}  {seconds:7.1f}  {budget:>6}{flag}")
 
 
 if __name__ == "__main__":

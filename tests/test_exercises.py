@@ -260,3 +260,33 @@ def test_mean_field_point(capsys):
 def test_mean_field_point_rejects_wrong_answers(wrong):
     with pytest.raises(exercises.ExerciseIncorrect):
         exercises.check_mean_field_point(*wrong)
+
+
+def test_critical_weight_scale(capsys):
+    exercises.check_critical_weight_scale(1.0)
+    exercises.check_critical_weight_scale(144 * 2 / 288)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [2 / 288, 0.5, 2.0, 144.0, 1 / 144, 1.5],
+                         ids=["variance", "no-two", "he", "fan", "one-over-fan", "guess"])
+def test_critical_weight_scale_rejects_wrong_answers(wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_critical_weight_scale(wrong)
+
+
+def test_hundred_layer_parameters(capsys):
+    from utils import models
+
+    model = models.conv_stack((8, 8, 1), 100, 16, "tanh", "glorot_uniform")
+    exercises.check_hundred_layer_parameters(model.count_params())
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [238_480, 242_250, 229_840, 239_930, 240_091, 24_009],
+                         ids=["no-biases", "first-layer-16", "no-dense", "no-conv1", "off-by-one", "digit"])
+def test_hundred_layer_parameters_rejects_wrong_answers(wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_hundred_layer_parameters(wrong)
+    with pytest.raises(TypeError):
+        exercises.check_hundred_layer_parameters(240090.0)

@@ -264,3 +264,26 @@ def test_dense_stack_takes_an_activation_function_and_names_the_model_after_it()
     assert model.name == "dense_centred_sigmoid_2"
     out = model.get_layer("hidden2")(model.get_layer("hidden1")(np.zeros((1, 4), "float32")))
     assert np.allclose(keras.ops.convert_to_numpy(out), 0.0)  # zero bias: sigmoid(0) - ½
+
+
+def test_restart_trains_like_a_freshly_compiled_model():
+    from utils import data
+
+    digits = data.load_digits(size=8)
+    small = data.Split(digits.x_train[:128], digits.y_train[:128], digits.x_test, digits.y_test)
+
+    def build(seed):
+        keras.utils.set_random_seed(seed)
+        return models.compile_sgd(models.conv_stack((8, 8, 1), 2, 4, "tanh", "glorot_uniform"), 0.05, 0.9)
+
+    reference, used = build(1), build(2)
+    start = reference.get_weights()
+    models.train(used, small, epochs=1, batch_size=32)  # traced, with momentum built up
+    models.restart(used, start)
+    keras.utils.set_random_seed(3)
+    expected = models.train(reference, small, epochs=2, batch_size=32)["loss"]
+    keras.utils.set_random_seed(3)
+    got = models.train(used, small, epochs=2, batch_size=32)["loss"]
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+    with pytest.raises(ValueError):
+        models.restart(used, start[:-1])

@@ -100,3 +100,20 @@ def test_mean_field_rejects_bad_input():
         theory.mean_field("linear", 1.0, [1e200, 1e200])
     with pytest.raises(ValueError, match="lower"):
         theory.mean_field("tanh", 1.0, [1.0]).gradient_ratio(2, 1)
+
+
+def test_padding_drain_is_the_long_run_factor_of_repeated_window_averaging():
+    # iterate the expected-moment map itself: average over the 3×3 window, zeros outside
+    moment = np.ones((8, 8))
+    for _ in range(200):
+        padded = np.pad(moment, 1)
+        new = sum(padded[i:i + 8, j:j + 8] for i in range(3) for j in range(3)) / 9
+        ratio, moment = new.sum() / moment.sum(), new / new.sum()
+    assert theory.padding_drain(8) == pytest.approx(ratio, rel=1e-9)
+    assert theory.padding_drain(8) == pytest.approx(((1 + 2 * np.cos(np.pi / 9)) / 3) ** 2)
+    assert theory.padding_drain(1) == pytest.approx(1 / 9)  # only the centre tap is inside
+    assert theory.padding_drain(28) > theory.padding_drain(8)
+    with pytest.raises(ValueError):
+        theory.padding_drain(8, kernel=2)
+    with pytest.raises(ValueError):
+        theory.padding_drain(0)

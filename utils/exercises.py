@@ -228,3 +228,38 @@ def check_mean_field_point(q_star: float, chi1: float) -> None:
     if not np.isclose(chi1, expected_chi, rtol=1e-2):
         raise ExerciseIncorrect("χ₁ is not right. Hint: χ₁ = σ_w²·E[(1 − tanh²(√q* z))²], the derivative squared")
     print(f"Correct: q* ≈ {expected_q:.3f} and χ₁ ≈ {expected_chi:.3f} > 1: slightly chaotic.")
+
+
+def check_critical_weight_scale(answer: float) -> None:
+    """Exercise 7b.1: grade σ_w² = fan_in·Var[W] of a glorot_uniform kernel of shape (3, 3, 16, 16)."""
+    answer = _number(answer)
+    fan = 3 * 3 * 16
+    if np.isclose(answer, 2.0 / (fan + fan), rtol=1e-2):
+        raise ExerciseIncorrect("that is Var[W] itself; σ_w² multiplies it by the fan-in, 3·3·16")
+    if np.isclose(answer, 0.5, rtol=1e-2):
+        raise ExerciseIncorrect("Glorot's variance is 2/(fan_in + fan_out): did you drop the 2?")
+    if np.isclose(answer, 2.0, rtol=1e-2):
+        raise ExerciseIncorrect("σ_w² = 2 is He's value; Glorot's is smaller by the factor 2")
+    if not np.isclose(answer, 1.0, rtol=1e-2):
+        raise ExerciseIncorrect("not quite. Hint: fan_in = fan_out = 3·3·16 = 144, and Var[W] = 2/(144 + 144)")
+    print("Correct: σ_w² = 144 · 2/288 = 1, the critical point of a tanh network without biases.")
+
+
+def check_hundred_layer_parameters(answer: int) -> None:
+    """Exercise 7b.2: grade the number of trainable parameters of chapter 7b's network: 100 Conv2D
+    layers (3×3, 16 filters, biases; the first sees 1 channel) on 8×8 images, then Dense(10)."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
+        raise TypeError(f"answer must be an integer, got {answer!r}")
+    first, hidden, dense = 3 * 3 * 1 * 16 + 16, 3 * 3 * 16 * 16 + 16, 8 * 8 * 16 * 10 + 10
+    expected = first + 99 * hidden + dense
+    mistakes = {
+        first - 16 + 99 * (hidden - 16) + dense - 10: "count the biases too: one per filter and one per class",
+        100 * hidden + dense: "the first layer sees one input channel, not 16",
+        first + 99 * hidden: "do not forget the Dense layer: 8·8·16 inputs to 10 classes, plus biases",
+        99 * hidden + dense: "the first Conv2D layer has parameters too",
+    }
+    if int(answer) in mistakes:
+        raise ExerciseIncorrect(mistakes[int(answer)])
+    if int(answer) != expected:
+        raise ExerciseIncorrect("not quite. Hint: conv1, then 99 layers of 3·3·16·16 weights, then the Dense layer")
+    print(f"Correct: {expected:,} parameters, of which the 99 middle layers hold {99 * hidden:,}.")

@@ -160,6 +160,25 @@ def perturb_kernels(
         kernel.assign(kernel.numpy() + noise)
 
 
+
+def restart(model: keras.Model, weights: Sequence[np.ndarray]) -> None:
+    """Load ``weights`` into a compiled ``model`` and zero its optimizer's state (momenta, step
+    count), so that the next ``fit`` trains from them exactly as a freshly compiled model would —
+    without tracing the training step again, which for a 100-layer network costs more than its
+    epochs. ``weights`` is ``other_model.get_weights()`` of a model of the same architecture.
+    """
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError("compile the model first (utils.models.compile_sgd)")
+    current = model.get_weights()
+    if len(weights) != len(current) or any(np.shape(w) != c.shape for w, c in zip(weights, current)):
+        raise ValueError("weights do not match the model's architecture")
+    model.set_weights(weights)
+    optimizer = model.optimizer
+    learning_rate = getattr(optimizer, "_learning_rate", None)
+    for variable in optimizer.variables:  # the step count and every slot (momenta); not the rate
+        if variable is not learning_rate:
+            variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
+
 def dense_stack(
     input_dim: int,
     depth: int,

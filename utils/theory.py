@@ -91,6 +91,27 @@ def truncated_normal_stddev(variance: float, cut: float = 2.0) -> float:
     return float(np.sqrt(_positive("variance", variance)) / truncation_correction(cut))
 
 
+
+def padding_drain(size: int, kernel: int = 3) -> float:
+    """Per-layer factor by which zero padding shrinks the second moment, deep in a stack of
+    ``kernel``×``kernel`` convolutions with ``padding="same"`` on ``size``×``size`` maps.
+
+    With independent zero-mean weights of gain one (n_in·Var[W] = 1), the expected second moment
+    at a position is the *average* over its k×k window of the layer below's, where positions
+    outside the map count as zero. Repeated, that averaging operator is dominated by its largest
+    eigenvalue: the returned factor (per layer, below one; near 1 for large maps). A kernel whose
+    weight sits only at its centre, such as delta-orthogonal, is not drained at all.
+    """
+    for name, value in (("size", size), ("kernel", kernel)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if kernel % 2 == 0:
+        raise ValueError(f"kernel must be odd, got {kernel}")
+    reach = kernel // 2
+    index = np.arange(size)
+    averaging = (np.abs(index[:, None] - index[None, :]) <= reach) / kernel  # one dimension
+    return float(np.linalg.eigvalsh(averaging).max() ** 2)  # two dimensions: the product
+
 _MEAN_FIELD_UNITS = {
     "linear": (lambda y: y, lambda y: np.ones_like(y)),
     "tanh": (np.tanh, lambda y: 1.0 - np.tanh(y) ** 2),
