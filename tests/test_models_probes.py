@@ -274,16 +274,21 @@ def test_restart_trains_like_a_freshly_compiled_model():
 
     def build(seed):
         keras.utils.set_random_seed(seed)
-        return models.compile_sgd(models.conv_stack((8, 8, 1), 2, 4, "tanh", "glorot_uniform"), 0.05, 0.9)
+        network = models.conv_stack((8, 8, 1), 2, 4, "tanh", "glorot_uniform")
+        return models.compile_sgd(network, 0.05, 0.9, clipnorm=1.0)
 
     reference, used = build(1), build(2)
     start = reference.get_weights()
     models.train(used, small, epochs=1, batch_size=32)  # traced, with momentum built up
     models.restart(used, start)
+    assert int(used.optimizer.iterations.numpy()) == 0
+    assert float(used.optimizer.learning_rate.numpy()) == pytest.approx(0.05)
     keras.utils.set_random_seed(3)
     expected = models.train(reference, small, epochs=2, batch_size=32)["loss"]
     keras.utils.set_random_seed(3)
     got = models.train(used, small, epochs=2, batch_size=32)["loss"]
     np.testing.assert_allclose(got, expected, rtol=1e-5)
+    for a, b in zip(used.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
     with pytest.raises(ValueError):
         models.restart(used, start[:-1])
