@@ -243,6 +243,17 @@ def test_accuracy_counts_correct_predictions(digits):
         models.accuracy(model, x, y[:3])
 
 
+def test_cross_entropy_of_uniform_logits_is_log_ten(digits):
+    model = models.small_cnn(digits.input_shape, "zeros")  # equal logits for all ten classes
+    x, y = digits.x_test[:40], digits.y_test[:40]
+    assert models.cross_entropy(model, x, y) == pytest.approx(np.log(10), rel=1e-5)
+    trained = models.compile_sgd(models.small_cnn(digits.input_shape, "he_uniform"), 0.05, 0.9)
+    models.train(trained, digits, epochs=2)
+    assert models.cross_entropy(trained, x, y) < 1.0  # not a constant: it falls with training
+    with pytest.raises(ValueError):
+        models.cross_entropy(model, x, y[:3])
+
+
 def test_validation_does_not_change_training(digits):
     weights, histories = [], []
     for validate in (False, True):

@@ -41,6 +41,12 @@ def test_plot_curves_labels_everything():
     plt.close(ax.figure)
 
 
+def test_plot_curves_can_start_at_epoch_zero():
+    ax = plots.plot_curves({"x": [2.3, 1.0, 0.5]}, title="T", xlabel="epoch", ylabel="loss", start=0)
+    assert list(ax.get_lines()[0].get_xdata()) == [0, 1, 2]
+    plt.close(ax.figure)
+
+
 @pytest.mark.parametrize("curves", [{}, {"x": []}, {"x": [[1, 2]]}])
 def test_plot_curves_rejects_bad_input(curves):
     with pytest.raises(ValueError):

@@ -124,6 +124,18 @@ def train(
     return {k: [float(v) for v in vs] for k, vs in history.history.items()}
 
 
+def cross_entropy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
+    """Mean cross-entropy (nats) of a logit-output model on ``x`` with labels ``y``, as it stands.
+
+    Used for the loss at initialization ("epoch 0"), which ``model.fit``'s history does not record.
+    """
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    logits = model.predict(x, verbose=0, batch_size=512)
+    losses = keras.losses.sparse_categorical_crossentropy(y, logits, from_logits=True)
+    return float(np.mean(keras.ops.convert_to_numpy(losses)))
+
+
 def accuracy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
     """Fraction of the examples ``x`` that the model classifies as ``y``."""
     if len(x) != len(y):

@@ -91,8 +91,12 @@ def plot_curves(
     ylabel: str,
     logy: bool = False,
     ax: plt.Axes | None = None,
+    start: int = 1,
 ) -> plt.Axes:
-    """Plot labelled curves against their index + 1 (epochs, layers, steps)."""
+    """Plot labelled curves against their index + ``start`` (epochs, layers, steps).
+
+    ``start=0`` suits a training curve whose first value is the loss at initialization.
+    """
     if not curves:
         raise ValueError("curves must name at least one curve")
     if ax is None:
@@ -101,7 +105,7 @@ def plot_curves(
         values = np.asarray(values, dtype=float)
         if values.ndim != 1 or values.size == 0:
             raise ValueError(f"curve {label!r} must be a non-empty 1-D sequence")
-        ax.plot(np.arange(1, values.size + 1), values, marker="o", markersize=3, label=label)
+        ax.plot(np.arange(start, values.size + start), values, marker="o", markersize=3, label=label)
     if logy:
         ax.set_yscale("log")
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
