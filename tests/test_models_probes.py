@@ -243,6 +243,19 @@ def test_accuracy_counts_correct_predictions(digits):
         models.accuracy(model, x, y[:3])
 
 
+def test_steps_per_execution_gives_the_same_training(digits):
+    weights = []
+    for steps in (1, 8):
+        reproducibility.seed_everything(3)
+        model = models.compile_sgd(models.small_cnn(digits.input_shape, "he_uniform"), 0.05, 0.9, steps_per_execution=steps)
+        models.train(model, digits, epochs=1)
+        weights.append(model.get_weights())
+    assert all(np.array_equal(a, b) for a, b in zip(*weights))
+    for bad in (0, 1.5, True):
+        with pytest.raises(ValueError):
+            models.compile_sgd(models.small_cnn(digits.input_shape, "he_uniform"), steps_per_execution=bad)
+
+
 def test_cross_entropy_of_uniform_logits_is_log_ten(digits):
     model = models.small_cnn(digits.input_shape, "zeros")  # equal logits for all ten classes
     x, y = digits.x_test[:40], digits.y_test[:40]

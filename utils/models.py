@@ -80,13 +80,21 @@ def small_cnn(
 
 
 def compile_sgd(
-    model: keras.Model, learning_rate: float = 0.05, momentum: float = 0.9, clipnorm: float | None = None
+    model: keras.Model,
+    learning_rate: float = 0.05,
+    momentum: float = 0.9,
+    clipnorm: float | None = None,
+    steps_per_execution: int = 1,
 ) -> keras.Model:
     """Compile ``model`` for integer labels and logits, with plain SGD (with momentum).
 
     ``clipnorm`` caps the norm of each weight's gradient: it tames the rare huge first steps of a
     very deep plain network without helping a network whose gradients vanish.
+    ``steps_per_execution`` runs that many SGD steps per call into TensorFlow: the same steps with
+    the same result, but less overhead for small networks whose steps take well under a millisecond.
     """
+    if isinstance(steps_per_execution, bool) or not isinstance(steps_per_execution, int) or steps_per_execution < 1:
+        raise ValueError(f"steps_per_execution must be a positive integer, got {steps_per_execution!r}")
     if learning_rate <= 0:
         raise ValueError(f"learning_rate must be positive, got {learning_rate}")
     if not 0 <= momentum < 1:
@@ -97,6 +105,7 @@ def compile_sgd(
         optimizer=keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum, clipnorm=clipnorm),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
+        steps_per_execution=steps_per_execution,
     )
     return model
 
