@@ -40,3 +40,15 @@ def test_show_table_prints_outside_notebooks(capsys):
 def test_show_values_rejects_empty():
     with pytest.raises(ValueError):
         report.show_values({})
+
+
+def test_details_html_is_closed_and_anchored():
+    page = report.details_html([{"quantity": "gain", "measured": 1.25}], "Measured values", anchor="claim-x")
+    assert page.startswith('<details class="measured" id="claim-x"><summary>Measured values</summary>')
+    assert "<td>1.25</td>" in page and " open" not in page
+
+
+def test_collapsed_values_print_outside_notebooks(capsys):
+    report.show_values({"gain": 1.25}, caption="c", collapsed=True)
+    out = capsys.readouterr().out
+    assert "gain" in out and "1.25" in out

@@ -131,7 +131,9 @@ def check(claim_id: str, holds: bool, measured: Mapping[str, object] | None = No
             return
         raise ClaimFailed(message)
     print(claim.holds_line())
-    report.show_values(measured or {}, caption=f"Measured for {claim_id} (this run)", anchor=anchor(claim_id))
+    report.show_values(
+        measured or {}, caption="Measured values behind this check (this run)", anchor=anchor(claim_id), collapsed=True
+    )
 
 
 def anchor(claim_id: str) -> str:

@@ -70,10 +70,22 @@ def show_table(rows: Sequence[Mapping[str, object]], caption: str | None = None,
         display(HTML(table_html(rows, caption, anchor)))
 
 
-def show_values(values: Mapping[str, object], caption: str | None = None, anchor: str | None = None) -> None:
+def details_html(rows: Sequence[Mapping[str, object]], summary: str, anchor: str | None = None) -> str:
+    """Return the table of ``rows`` inside a collapsed ``<details>`` element headed by ``summary``."""
+    ident = f' id="{html.escape(anchor)}"' if anchor else ""
+    return (f'<details class="measured"{ident}><summary>{html.escape(summary)}</summary>'
+            f"{table_html(rows)}</details>")
+
+
+def show_values(
+    values: Mapping[str, object], caption: str | None = None, anchor: str | None = None, collapsed: bool = False
+) -> None:
     """Display a mapping of measured quantities as a two-column table.
 
-    An empty mapping is allowed only with an ``anchor`` (it then displays just the anchor).
+    ``collapsed=True`` puts the table in a closed ``<details>`` element whose summary is the
+    caption: a claim check uses it, so that numbers a chapter has already shown in its own table
+    are not shown a second time unless the reader opens them. An empty mapping is allowed only
+    with an ``anchor`` (it then displays just the anchor).
     """
     if not isinstance(values, Mapping) or (not values and anchor is None):
         raise ValueError("values must be a non-empty mapping of names to measured values")
@@ -86,7 +98,17 @@ def show_values(values: Mapping[str, object], caption: str | None = None, anchor
         if get_ipython() is not None:
             display(HTML(f'<span id="{html.escape(anchor)}"></span>'))
         return
-    show_table([{"quantity": k, "measured": v} for k, v in values.items()], caption, anchor)
+    rows = [{"quantity": k, "measured": v} for k, v in values.items()]
+    if collapsed:
+        try:
+            from IPython import get_ipython
+            from IPython.display import HTML, display
+        except ImportError:  # pragma: no cover
+            get_ipython = None
+        if get_ipython is not None and get_ipython() is not None:
+            display(HTML(details_html(rows, caption or "Measured values", anchor)))
+            return
+    show_table(rows, caption, anchor)
 
 
 def _columns(rows: Sequence[Mapping[str, object]]) -> list[str]:
