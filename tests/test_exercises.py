@@ -268,11 +268,16 @@ def test_critical_weight_scale(capsys):
     assert "Correct" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong", [2 / 288, 0.5, 2.0, 144.0, 1 / 144, 1.5],
-                         ids=["variance", "no-two", "he", "fan", "one-over-fan", "guess"])
+@pytest.mark.parametrize("wrong", [2 / 288, 0.5, 2.0, 144.0, 1 / 144, 1.5, 3.0],
+                         ids=["variance", "no-two", "he", "fan", "one-over-fan", "guess", "squared-bound"])
 def test_critical_weight_scale_rejects_wrong_answers(wrong):
     with pytest.raises(exercises.ExerciseIncorrect):
         exercises.check_critical_weight_scale(wrong)
+
+
+def test_critical_weight_scale_names_the_squared_bound():
+    with pytest.raises(exercises.ExerciseIncorrect, match="a²/3"):
+        exercises.check_critical_weight_scale(144 * 6 / 288)
 
 
 def test_hundred_layer_parameters(capsys):

@@ -240,6 +240,10 @@ def check_critical_weight_scale(answer: float) -> None:
         raise ExerciseIncorrect("Glorot's variance is 2/(fan_in + fan_out): did you drop the 2?")
     if np.isclose(answer, 2.0, rtol=1e-2):
         raise ExerciseIncorrect("σ_w² = 2 is He's value; Glorot's is smaller by the factor 2")
+    if np.isclose(answer, 3.0, rtol=1e-2):
+        raise ExerciseIncorrect(
+            "that squares the uniform bound a = √(6/(fan_in + fan_out)); U(−a, a) has variance a²/3"
+        )
     if not np.isclose(answer, 1.0, rtol=1e-2):
         raise ExerciseIncorrect("not quite. Hint: fan_in = fan_out = 3·3·16 = 144, and Var[W] = 2/(144 + 144)")
     print("Correct: σ_w² = 144 · 2/288 = 1, the critical point of a tanh network without biases.")
