@@ -81,7 +81,13 @@ def test_plot_layer_histograms():
 def test_plot_feature_maps():
     images = np.random.default_rng(0).normal(size=(2, 8, 8, 1))
     fig = plots.plot_feature_maps(images, {"a": np.ones((2, 4, 4)), "b": -np.ones((2, 4, 4))}, title="T")
-    assert len(fig.axes) == 6 and fig.axes[0].get_title() == "input" and fig.axes[0].get_ylabel() == "image 1"
+    bars = [ax for ax in fig.axes if ax.get_xlabel() in ("pixel value", "response")]
+    assert len(bars) == 3  # one colour bar per column: the inputs and two filters
+    assert "blue: negative" in fig._suptitle.get_text()
+    plt.close(fig)
+    relu = plots.plot_feature_maps(images, {"a": np.ones((2, 4, 4))}, title="T")  # no negatives
+    assert "darker" in relu._suptitle.get_text() and relu.axes[1].images[0].get_clim()[0] == 0.0
+    assert len(fig.axes) == 6 + 3 and fig.axes[0].get_title() == "input" and fig.axes[0].get_ylabel() == "image 1"
     plt.close(fig)
     with pytest.raises(ValueError):
         plots.plot_feature_maps(images, {"a": np.ones((3, 4, 4))}, title="T")

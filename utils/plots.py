@@ -189,8 +189,9 @@ def plot_feature_maps(
     """Input images in the first column, then one column per labelled set of feature maps.
 
     ``images`` is (n, height, width) or (n, height, width, 1); each value of ``maps`` is
-    (n, h, w), the response of one filter to each image. Each map has its own diverging colour
-    scale centred on zero; axes are in pixels.
+    (n, h, w), the response of one filter to each image. Each column has one colour scale, shown by
+    a colour bar under it: diverging and centred on zero if any response is negative, sequential
+    from zero otherwise (responses after a ReLU); axes are in pixels.
     """
     images = np.asarray(images)
     if images.ndim == 4 and images.shape[-1] == 1:
@@ -203,17 +204,29 @@ def plot_feature_maps(
         if np.ndim(m) != 3 or len(m) != len(images):
             raise ValueError(f"maps[{label!r}] must be (n, h, w) with n = {len(images)}, got {np.shape(m)}")
     n, cols = len(images), len(maps) + 1
-    fig, axes = plt.subplots(n, cols, figsize=(1.9 * cols, 1.9 * n + 0.5), squeeze=False, layout="constrained")
-    for r in range(n):
-        panels = [("input", images[r], "gray", None)] + [(label, m[r], DIVERGING, float(np.abs(m[r]).max()) or 1.0)
-                                                        for label, m in maps.items()]
-        for c, (label, values, cmap, limit) in enumerate(panels):
+    fig, axes = plt.subplots(n, cols, figsize=(1.9 * cols, 1.9 * n + 1.0), squeeze=False, layout="constrained")
+    signed = any(float(np.min(m)) < 0 for m in maps.values())  # after a ReLU they are not
+    columns = [("input", images, "gray", None, "pixel value")] + [
+        (label, np.asarray(m), DIVERGING if signed else "Reds", float(np.abs(m).max()) or 1.0, "response")
+        for label, m in maps.items()
+    ]
+    for c, (label, values, cmap, limit, unit) in enumerate(columns):
+        for r in range(n):
             ax = axes[r, c]
-            ax.imshow(values, cmap=cmap, vmin=None if limit is None else -limit, vmax=limit)
+            low = None if limit is None else (-limit if signed else 0.0)
+            image = ax.imshow(values[r], cmap=cmap, vmin=low, vmax=limit)
             ax.set_xticks([]), ax.set_yticks([]), ax.grid(False)
             if r == 0:
                 ax.set_title(label, fontsize=9)
             if c == 0:
                 ax.set_ylabel(f"image {r + 1}", fontsize=9)
-    fig.suptitle(title + "\n(red: positive response, blue: negative; each panel on its own scale)")
+        if limit is None:  # the inputs: one scale for the column
+            image.set_clim(float(values.min()), float(values.max()))
+            for ax in axes[:, c]:
+                ax.images[0].set_clim(float(values.min()), float(values.max()))
+        bar = fig.colorbar(image, ax=axes[:, c], orientation="horizontal", shrink=0.9, pad=0.02)
+        bar.set_label(unit, fontsize=8)
+        bar.ax.tick_params(labelsize=7)
+    key = "red: positive response, blue: negative" if signed else "darker: stronger response"
+    fig.suptitle(f"{title}\n({key}; one colour scale per column)")
     return fig
