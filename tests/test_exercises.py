@@ -295,3 +295,44 @@ def test_hundred_layer_parameters_rejects_wrong_answers(wrong):
         exercises.check_hundred_layer_parameters(wrong)
     with pytest.raises(TypeError):
         exercises.check_hundred_layer_parameters(240090.0)
+
+
+def test_selu_constants(capsys):
+    exercises.check_selu_constants(1.0507009873554805, 1.6732632423543772)
+    exercises.check_selu_constants(1.0507, 1.6733)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("scale", "alpha"),
+    [(1.6733, 1.0507), (1.0507, 1.7581), (1.0, 1.0), (1.0, 1.6733), (1.0507, 1.0),
+     (np.sqrt(2), 1.6733), (1.05, 1.6)],
+    ids=["swapped", "lambda-alpha", "elu", "no-lambda", "no-alpha", "he-gain", "rounded-too-far"],
+)
+def test_selu_constants_rejects_wrong_answers(scale, alpha):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_selu_constants(scale, alpha)
+
+
+def test_selu_constants_needs_numbers():
+    with pytest.raises(TypeError):
+        exercises.check_selu_constants("1.05", 1.67)
+
+
+def test_residual_moment(capsys):
+    exercises.check_residual_moment(1024)
+    exercises.check_residual_moment(2.0**10)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [3**10, 11, 2**11, 2**9, 1, 20, 10, 1e15],
+                         ids=["post-activation", "additive", "eleven", "nine", "identity",
+                              "linear", "depth", "fifty-blocks"])
+def test_residual_moment_rejects_wrong_answers(wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_residual_moment(wrong)
+
+
+def test_residual_moment_needs_a_number():
+    with pytest.raises(TypeError):
+        exercises.check_residual_moment(None)

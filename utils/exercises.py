@@ -267,3 +267,52 @@ def check_hundred_layer_parameters(answer: int) -> None:
     if int(answer) != expected:
         raise ExerciseIncorrect("not quite. Hint: conv1, then 99 layers of 3·3·16·16 weights, then the Dense layer")
     print(f"Correct: {expected:,} parameters, of which the 99 middle layers hold {99 * hidden:,}.")
+
+
+def check_selu_constants(scale: float, alpha: float) -> None:
+    """Exercise 8.1: grade SELU's (λ, α), solved from its fixed-point conditions (mean 0 and
+    variance 1 of selu(z) for z ~ N(0, 1)); accepted to three decimals."""
+    from utils import selu
+
+    scale, alpha = _number(scale), _number(alpha)
+    right_scale, right_alpha = selu.fixed_point_constants()
+    if np.isclose(scale, right_alpha, atol=2e-3) and np.isclose(alpha, right_scale, atol=2e-3):
+        raise ExerciseIncorrect("the two are swapped: λ multiplies everything, α only the negative side")
+    if np.isclose(alpha, right_scale * right_alpha, atol=2e-3):
+        raise ExerciseIncorrect("that is λα, the negative saturation value; α itself is smaller by λ")
+    if np.isclose(scale, 1.0, atol=2e-3) and np.isclose(alpha, 1.0, atol=2e-3):
+        raise ExerciseIncorrect("λ = α = 1 is ELU, whose mean and variance are not kept")
+    if not np.isclose(alpha, right_alpha, atol=2e-3):
+        raise ExerciseIncorrect(
+            "α is not right. Hint: E[selu(z)] = 0 does not involve λ; it needs E[z; z>0] = 1/√(2π) "
+            "and E[e^z − 1; z<0] = e^{1/2}Φ(−1) − 1/2"
+        )
+    if not np.isclose(scale, right_scale, atol=2e-3):
+        raise ExerciseIncorrect(
+            "α is right, λ is not. Hint: λ² (1/2 + α² E[(e^z − 1)²; z<0]) = 1, with "
+            "E[(e^z − 1)²; z<0] = e²Φ(−2) − 2e^{1/2}Φ(−1) + 1/2"
+        )
+    print(f"Correct: λ ≈ {right_scale:.4f} and α ≈ {right_alpha:.4f}, Keras's SELU constants.")
+
+
+def check_residual_moment(answer: float) -> None:
+    """Exercise 8.2: grade E[x²] after 10 pre-activation residual blocks with He-initialized
+    branches (two layers each), from E[x₀²] = 1."""
+    answer = _number(answer)
+    mistakes = {
+        3.0**10: "that is a post-activation branch W2·relu(W1 x), whose gain is 2; here the branch "
+        "starts with a relu, which halves the second moment first",
+        11.0: "the branch adds as much as the block *receives*, not a constant 1: the growth compounds",
+        2.0**11: "ten blocks, ten doublings",
+        2.0**9: "ten blocks, ten doublings",
+        1.0: "that would need branches with zero gain (a zero last layer); He's branches have gain 1",
+        20.0: "the factor 2 compounds over the blocks: it multiplies, it does not add",
+    }
+    for wrong, hint in mistakes.items():
+        if np.isclose(answer, wrong, rtol=1e-3):
+            raise ExerciseIncorrect(hint)
+    if not np.isclose(answer, 2.0**10, rtol=1e-3):
+        raise ExerciseIncorrect(
+            "not quite. Hint: E[x_{l+1}²] = E[x_l²] + E[F(x_l)²], and a He branch returns E[x_l²]"
+        )
+    print("Correct: the second moment doubles at every block, 2¹⁰ = 1024.")
