@@ -325,9 +325,9 @@ def test_residual_moment(capsys):
     assert "Correct" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong", [3**10, 11, 2**11, 2**9, 1, 20, 10, 1e15],
-                         ids=["post-activation", "additive", "eleven", "nine", "identity",
-                              "linear", "depth", "fifty-blocks"])
+@pytest.mark.parametrize("wrong", [3**10, 11, 2**11, 2**9, 1, 20, 10, 1e15, 1023, 1025],
+                         ids=["no-leading-relu", "additive", "eleven", "nine", "identity",
+                              "linear", "depth", "fifty-blocks", "without-input", "off-by-one"])
 def test_residual_moment_rejects_wrong_answers(wrong):
     with pytest.raises(exercises.ExerciseIncorrect):
         exercises.check_residual_moment(wrong)

@@ -300,8 +300,10 @@ def check_residual_moment(answer: float) -> None:
     branches (two layers each), from E[x₀²] = 1."""
     answer = _number(answer)
     mistakes = {
-        3.0**10: "that is a post-activation branch W2·relu(W1 x), whose gain is 2; here the branch "
-        "starts with a relu, which halves the second moment first",
+        3.0**10: "that is a branch without the leading relu, W2·relu(W1 x), whose gain is 2; here the "
+        "branch starts with a relu, which halves the second moment first",
+        2.0**10 - 1: "that counts only what the branches added (1 + 2 + … + 512); the skip connection "
+        "also carries the input's E[x₀²] = 1",
         11.0: "the branch adds as much as the block *receives*, not a constant 1: the growth compounds",
         2.0**11: "ten blocks, ten doublings",
         2.0**9: "ten blocks, ten doublings",
@@ -309,9 +311,9 @@ def check_residual_moment(answer: float) -> None:
         20.0: "the factor 2 compounds over the blocks: it multiplies, it does not add",
     }
     for wrong, hint in mistakes.items():
-        if np.isclose(answer, wrong, rtol=1e-3):
+        if np.isclose(answer, wrong, rtol=1e-4):
             raise ExerciseIncorrect(hint)
-    if not np.isclose(answer, 2.0**10, rtol=1e-3):
+    if not np.isclose(answer, 2.0**10, rtol=1e-4):
         raise ExerciseIncorrect(
             "not quite. Hint: E[x_{l+1}²] = E[x_l²] + E[F(x_l)²], and a He branch returns E[x_l²]"
         )
