@@ -206,24 +206,21 @@ def plot_feature_maps(
     n, cols = len(images), len(maps) + 1
     fig, axes = plt.subplots(n, cols, figsize=(1.9 * cols, 1.9 * n + 1.0), squeeze=False, layout="constrained")
     signed = any(float(np.min(m)) < 0 for m in maps.values())  # after a ReLU they are not
-    columns = [("input", images, "gray", None, "pixel value")] + [
-        (label, np.asarray(m), DIVERGING if signed else "Reds", float(np.abs(m).max()) or 1.0, "response")
+    low = -1.0 if signed else 0.0  # the maps' scale: (−limit, limit) or (0, limit)
+    columns = [("input", images, "gray", float(images.min()), float(images.max()), "pixel value")] + [
+        (label, np.asarray(m), DIVERGING if signed else "Reds", low * limit, limit, "response")
         for label, m in maps.items()
+        for limit in [float(np.abs(m).max()) or 1.0]
     ]
-    for c, (label, values, cmap, limit, unit) in enumerate(columns):
+    for c, (label, values, cmap, vmin, vmax, unit) in enumerate(columns):
         for r in range(n):
             ax = axes[r, c]
-            low = None if limit is None else (-limit if signed else 0.0)
-            image = ax.imshow(values[r], cmap=cmap, vmin=low, vmax=limit)
+            image = ax.imshow(values[r], cmap=cmap, vmin=vmin, vmax=vmax)
             ax.set_xticks([]), ax.set_yticks([]), ax.grid(False)
             if r == 0:
                 ax.set_title(label, fontsize=9)
             if c == 0:
                 ax.set_ylabel(f"image {r + 1}", fontsize=9)
-        if limit is None:  # the inputs: one scale for the column
-            image.set_clim(float(values.min()), float(values.max()))
-            for ax in axes[:, c]:
-                ax.images[0].set_clim(float(values.min()), float(values.max()))
         bar = fig.colorbar(image, ax=axes[:, c], orientation="horizontal", shrink=0.9, pad=0.02)
         bar.set_label(unit, fontsize=8)
         bar.ax.tick_params(labelsize=7)

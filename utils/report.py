@@ -53,21 +53,26 @@ def table_text(rows: Sequence[Mapping[str, object]], caption: str | None = None)
     return "\n".join(lines)
 
 
+def _display_html(markup: str) -> bool:
+    """Display ``markup`` as HTML if running in a notebook; return whether it was displayed."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:  # pragma: no cover - IPython ships with the environment
+        return False
+    if get_ipython() is None:
+        return False
+    display(HTML(markup))
+    return True
+
+
 def show_table(rows: Sequence[Mapping[str, object]], caption: str | None = None, anchor: str | None = None) -> None:
     """Display measured values: an HTML table in a notebook, plain text elsewhere.
 
     ``anchor``, if given, becomes the HTML id of the table, so that other pages can link to it.
     """
-    try:
-        from IPython import get_ipython
-        from IPython.display import HTML, display
-    except ImportError:  # pragma: no cover - IPython ships with the environment
+    if not _display_html(table_html(rows, caption, anchor)):
         print(table_text(rows, caption))
-        return
-    if get_ipython() is None:
-        print(table_text(rows, caption))
-    else:
-        display(HTML(table_html(rows, caption, anchor)))
 
 
 def details_html(rows: Sequence[Mapping[str, object]], summary: str, anchor: str | None = None) -> str:
@@ -90,24 +95,11 @@ def show_values(
     if not isinstance(values, Mapping) or (not values and anchor is None):
         raise ValueError("values must be a non-empty mapping of names to measured values")
     if not values:
-        try:
-            from IPython import get_ipython
-            from IPython.display import HTML, display
-        except ImportError:  # pragma: no cover
-            return
-        if get_ipython() is not None:
-            display(HTML(f'<span id="{html.escape(anchor)}"></span>'))
+        _display_html(f'<span id="{html.escape(anchor)}"></span>')
         return
     rows = [{"quantity": k, "measured": v} for k, v in values.items()]
-    if collapsed:
-        try:
-            from IPython import get_ipython
-            from IPython.display import HTML, display
-        except ImportError:  # pragma: no cover
-            get_ipython = None
-        if get_ipython is not None and get_ipython() is not None:
-            display(HTML(details_html(rows, caption or "Measured values", anchor)))
-            return
+    if collapsed and _display_html(details_html(rows, caption or "Measured values", anchor)):
+        return
     show_table(rows, caption, anchor)
 
 
