@@ -32,8 +32,21 @@ STYLE = {
 
 
 def use_book_style() -> None:
-    """Apply the book's matplotlib style (call once at the top of a chapter)."""
+    """Apply the book's matplotlib style (call once at the top of a chapter).
+
+    In a notebook, figures are also shown at twice their pixel density ("retina" PNG, displayed at
+    the size of ``figure.figsize`` × ``figure.dpi``), so that they stay sharp on high-resolution
+    screens.
+    """
     mpl.rcParams.update(STYLE)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing is displayed inline
+        return
+    if get_ipython() is not None:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("retina")
 
 
 def plot_filters(
@@ -62,7 +75,7 @@ def plot_filters(
             raise ValueError(f"input_channel {input_channel} is out of range for kernel {label!r}")
     n_cols = min(max_filters, max(np.shape(k)[3] for k in rows.values()))
     fig, axes = plt.subplots(
-        len(rows), n_cols, figsize=(1.1 * n_cols + 1.6, 1.25 * len(rows) + 0.6), squeeze=False,
+        len(rows), n_cols, figsize=(0.8 * n_cols + 1.4, 1.0 * len(rows) + 0.6), squeeze=False,
         layout="constrained",
     )
     for r, (label, kernel) in enumerate(rows.items()):
@@ -167,7 +180,7 @@ def plot_layer_histograms(
     """
     if not panels:
         raise ValueError("panels must name at least one case")
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4), squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.8 * len(panels), 3.4), squeeze=False, layout="constrained")
     for ax, (case, layers) in zip(axes[0], panels.items()):
         if not layers:
             raise ValueError(f"case {case!r} has no layers")
@@ -204,7 +217,7 @@ def plot_feature_maps(
         if np.ndim(m) != 3 or len(m) != len(images):
             raise ValueError(f"maps[{label!r}] must be (n, h, w) with n = {len(images)}, got {np.shape(m)}")
     n, cols = len(images), len(maps) + 1
-    fig, axes = plt.subplots(n, cols, figsize=(1.9 * cols, 1.9 * n + 1.0), squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(n, cols, figsize=(1.5 * cols, 1.5 * n + 1.0), squeeze=False, layout="constrained")
     signed = any(float(np.min(m)) < 0 for m in maps.values())  # after a ReLU they are not
     low = -1.0 if signed else 0.0  # the maps' scale: (−limit, limit) or (0, limit)
     columns = [("input", images, "gray", float(images.min()), float(images.max()), "pixel value")] + [
