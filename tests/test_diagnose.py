@@ -1,0 +1,102 @@
+"""The initialization check: each flag fires on the broken network it describes, none on healthy ones."""
+
+import keras
+import numpy as np
+import pytest
+
+from utils import data, diagnose, models
+
+
+@pytest.fixture(scope="module")
+def flat():
+    d = data.load_digits(layout="flat")
+    return d.x_train[:256], d.y_train[:256]
+
+
+def flags_of(model, batch):
+    return diagnose.init_report(model, *batch).flags
+
+
+def built(depth, activation, init, seed=0):
+    keras.utils.set_random_seed(seed)
+    return models.dense_stack(64, depth, 128, activation, init)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_healthy_models_raise_no_flag(flat, seed):
+    assert flags_of(built(10, "relu", "he_normal", seed), flat) == []
+    assert flags_of(built(10, "tanh", "glorot_uniform", seed), flat) == []
+    images = data.load_digits()
+    keras.utils.set_random_seed(seed)
+    cnn = models.small_cnn(images.input_shape, "he_uniform")
+    assert flags_of(cnn, (images.x_train[:128], images.y_train[:128])) == []
+
+
+def test_constant_weights_are_flagged_symmetric(flat):
+    flags = flags_of(built(3, "relu", "zeros"), flat)
+    assert sum("symmetric" in f for f in flags) == 3
+    flags = flags_of(built(3, "tanh", keras.initializers.Constant(0.05)), flat)
+    assert any("hidden2" in f and "symmetric" in f for f in flags)
+
+
+def test_small_weights_are_flagged_vanishing(flat):
+    flags = flags_of(built(8, "relu", keras.initializers.RandomNormal(0, 0.01)), flat)
+    assert any("vanishing signal" in f for f in flags)
+    assert any("vanishing gradient" in f for f in flags)
+    assert not any("symmetric" in f or "exploding" in f for f in flags)
+
+
+def test_glorot_on_deep_relu_is_flagged_vanishing(flat):
+    flags = flags_of(built(30, "relu", "glorot_uniform"), flat)
+    assert any("vanishing signal" in f for f in flags)
+
+
+def test_large_weights_are_flagged_exploding_and_the_loss(flat):
+    flags = flags_of(built(10, "relu", keras.initializers.RandomNormal(0, 1)), flat)
+    assert any("exploding signal" in f for f in flags)
+    assert any("initial loss" in f for f in flags)
+
+
+def test_a_large_output_layer_alone_is_flagged(flat):
+    model = built(3, "relu", "he_normal")
+    logits = model.get_layer("logits")
+    logits.kernel.assign(logits.kernel * 30.0)
+    flags = flags_of(model, flat)
+    assert len(flags) == 1 and flags[0].startswith("initial loss")
+
+
+def test_dead_units_are_flagged(flat):
+    model = built(3, "relu", "he_normal")
+    hidden2 = model.get_layer("hidden2")
+    hidden2.bias.assign(np.full(hidden2.bias.shape, -100.0, dtype="float32"))
+    flags = flags_of(model, flat)
+    assert any(f.startswith("layer hidden2:") and "dead" in f for f in flags)
+
+
+def test_fans_follow_keras():
+    assert diagnose.fans((64, 10)) == (64, 10)
+    assert diagnose.fans((3, 3, 16, 32)) == (144, 288)
+    with pytest.raises(ValueError):
+        diagnose.fans((0, 3))
+    with pytest.raises(ValueError):
+        diagnose.fans((5,))
+
+
+def test_bad_input_is_refused(flat):
+    inputs = keras.Input((64,))
+    functional = keras.Model(inputs, keras.layers.Dense(10)(inputs))
+    with pytest.raises(ValueError, match="Sequential"):
+        diagnose.init_report(functional, *flat)
+    with pytest.raises(ValueError, match="factor"):
+        diagnose.init_report(built(2, "relu", "he_normal"), *flat, factor=1)
+    no_weights = keras.Sequential([keras.Input((64,)), keras.layers.ReLU()])
+    with pytest.raises(ValueError, match="no Dense or Conv2D"):
+        diagnose.init_report(no_weights, *flat)
+
+
+def test_show_displays_rows_and_flags(flat, capsys):
+    diagnose.init_report(built(2, "relu", "zeros"), *flat).show()
+    out = capsys.readouterr().out
+    assert "hidden1" in out and "symmetric" in out
+    diagnose.init_report(built(2, "relu", "he_normal"), *flat).show()
+    assert "no problem found" in capsys.readouterr().out

@@ -1,0 +1,145 @@
+"""Check a Keras model's initialization before training: what the book measures, for any model.
+
+:func:`init_report` runs one batch forward and backward through a freshly initialized Sequential
+model and reports, for each Dense and Conv2D layer, the statistics the chapters use — activation
+mean and standard deviation, the fraction of dead units, the RMS of the gradient with respect to
+the layer's output, the weights' standard deviation against the Glorot and He values for the
+layer's fans — together with the initial loss against ln(classes). It then names, in plain words,
+each problem the book shows to matter:
+
+* ``symmetric``: every weight of a layer equal (chapter 1: its units can never differ);
+* ``vanishing`` / ``exploding`` signal: a layer's activation RMS below 1/``factor`` or above
+  ``factor`` times the first layer's (chapters 2–4);
+* ``vanishing`` / ``exploding`` gradient: the first layer's gradient RMS below 1/``factor`` or
+  above ``factor`` times the last layer's;
+* ``dead``: more than half a layer's units output zero for every example of the batch (chapter 4);
+* ``initial loss``: a loss above 2 ln(classes) — an output layer that starts too large — or not
+  finite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import keras
+import numpy as np
+
+from utils import probes, report
+
+SUPPORTED = (keras.layers.Dense, keras.layers.Conv2D)
+
+
+def fans(kernel_shape: tuple[int, ...]) -> tuple[int, int]:
+    """(fan_in, fan_out) of a Dense (in, out) or Conv2D (kh, kw, in, out) kernel, as Keras counts them."""
+    shape = tuple(int(s) for s in kernel_shape)
+    if len(shape) < 2 or min(shape) <= 0:
+        raise ValueError(
+            f"a kernel shape needs at least two positive dimensions, got {shape}"
+        )
+    receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+@dataclass
+class InitReport:
+    """What :func:`init_report` measured, and the problems it found (``flags``, empty if none)."""
+
+    rows: list[dict[str, Any]]
+    initial_loss: float
+    chance_loss: float
+    flags: list[str] = field(default_factory=list)
+
+    def show(self) -> None:
+        """Display the per-layer table and the flags (or that none were raised)."""
+        report.show_table(
+            self.rows,
+            caption=f"At initialization: loss {self.initial_loss:.3g} nats "
+            f"(ln {round(np.exp(self.chance_loss))} = {self.chance_loss:.3g})",
+        )
+        found = self.flags or ["no problem found"]
+        report.show_table([{"initialization check": f} for f in found])
+
+
+def init_report(
+    model: keras.Model, x: np.ndarray, y: np.ndarray, factor: float = 100.0
+) -> InitReport:
+    """Measure ``model`` at initialization on the batch ``(x, y)`` and flag what looks wrong.
+
+    Args:
+        model: a Sequential model whose last layer outputs logits (no softmax); only its Dense and
+            Conv2D layers are reported.
+        x, y: a batch of inputs and integer labels.
+        factor: how many times smaller or larger a signal or gradient may get across the
+            network before it is flagged as vanishing or exploding.
+    """
+    if not isinstance(model, keras.Sequential):
+        raise ValueError(
+            "init_report needs a Sequential model (layers called one after another)"
+        )
+    if factor <= 1:
+        raise ValueError(f"factor must be above 1, got {factor}")
+    weighted = [layer for layer in model.layers if isinstance(layer, SUPPORTED)]
+    if not weighted:
+        raise ValueError(f"model {model.name!r} has no Dense or Conv2D layer")
+    signal = probes.signal_propagation(model, x, y)
+    classes = int(model.layers[-1].output.shape[-1])
+    logits = signal[model.layers[-1].name]["activation"]
+    loss = float(
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, logits).numpy()
+    )
+    rows, flags = [], []
+    for layer in weighted:
+        kernel = layer.kernel.numpy()
+        fan_in, fan_out = fans(kernel.shape)
+        h, g = signal[layer.name]["activation"], signal[layer.name]["gradient"]
+        units = h.reshape(-1, h.shape[-1])
+        dead = float(np.mean(np.all(units == 0, axis=0)))
+        rows.append(
+            {
+                "layer": layer.name,
+                "activation mean": float(h.mean()),
+                "activation std": float(h.std()),
+                "activation RMS": probes.rms(h),
+                "dead units": dead,
+                "gradient RMS": probes.rms(g),
+                "weight std": float(kernel.std()),
+                "Glorot std": float(np.sqrt(2 / (fan_in + fan_out))),
+                "He std": float(np.sqrt(2 / fan_in)),
+            }
+        )
+        if kernel.size > 1 and np.all(kernel == kernel.flat[0]):
+            flags.append(
+                f"layer {layer.name}: every weight equals {kernel.flat[0]:.3g} — symmetric, "
+                "its units stay identical in training"
+            )
+        elif dead > 0.5 and layer is not weighted[-1]:
+            flags.append(
+                f"layer {layer.name}: {dead:.0%} of its units are dead on this batch"
+            )
+    first, last = rows[0], rows[-1]
+    for row in rows[1:] if first["activation RMS"] > 0 else []:
+        ratio = row["activation RMS"] / first["activation RMS"]
+        if ratio < 1 / factor or ratio > factor:
+            kind = "vanishing" if ratio < 1 / factor else "exploding"
+            flags.append(
+                f"layer {row['layer']}: activation RMS {ratio:.2g} × the first layer's — "
+                f"{kind} signal"
+            )
+            break  # the first layer past the bound says it; the rest follow
+    gradient_ratio = (
+        first["gradient RMS"] / last["gradient RMS"]
+    )  # the top's is never 0
+    if gradient_ratio < 1 / factor or gradient_ratio > factor:
+        kind = "vanishing" if gradient_ratio < 1 / factor else "exploding"
+        flags.append(
+            f"layer {first['layer']}: gradient RMS {gradient_ratio:.2g} × the top layer's — "
+            f"{kind} gradient"
+        )
+    chance = float(np.log(classes))
+    if not np.isfinite(loss) or loss > 2 * chance:
+        flags.append(
+            f"initial loss {loss:.3g} ≫ ln {classes} = {chance:.3g} — the output layer starts "
+            "too large (or the signal reaching it is)"
+        )
+    return InitReport(rows, loss, chance, flags)
