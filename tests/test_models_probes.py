@@ -316,3 +316,26 @@ def test_restart_trains_like_a_freshly_compiled_model():
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
     with pytest.raises(ValueError):
         models.restart(used, start[:-1])
+
+
+def test_framework_stacks_draw_each_framework_default():
+    keras.utils.set_random_seed(0)
+    width = 512
+    for framework in models.FRAMEWORKS:
+        model = models.framework_dense_stack(framework, 64, 2, width, "relu")
+        assert [layer.name for layer in model.layers] == ["hidden1", "hidden2", "logits"]
+        hidden2 = model.get_layer("hidden2")
+        kernel, bias = hidden2.kernel.numpy(), hidden2.bias.numpy()
+        expected_var = {"Keras": 2 / (2 * width), "PyTorch": 1 / (3 * width), "Flax": 1 / width}
+        assert abs(kernel.var() / expected_var[framework] - 1) < 0.02, framework
+        if framework == "PyTorch":
+            bound = 1 / np.sqrt(width)
+            assert np.abs(bias).max() <= bound and bias.std() > 0.5 * bound / np.sqrt(3)
+            first = model.get_layer("hidden1").bias.numpy()
+            assert np.abs(first).max() > 1 / np.sqrt(width)  # fan-in 64: a wider range
+        else:
+            assert not bias.any()
+    with pytest.raises(ValueError, match="framework"):
+        models.framework_initializers("JAX", 64)
+    with pytest.raises(ValueError, match="fan_in"):
+        models.framework_initializers("Keras", 0)

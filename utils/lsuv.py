@@ -43,6 +43,17 @@ def pre_activation(layer: keras.layers.Layer, inputs: Any) -> np.ndarray:
         layer.activation = activation
 
 
+def pre_activation_variances(model: keras.Model, x: np.ndarray) -> dict[str, float]:
+    """Var[pre-activation] on ``x`` of every Dense and Conv2D layer of ``model``, by layer name."""
+    x = np.asarray(x, dtype=np.float32)
+    return {
+        layer.name: float(
+            pre_activation(layer, keras.Model(model.inputs[0], layer.input)(x)).var()
+        )
+        for layer in _weighted_layers(model)
+    }
+
+
 def lsuv(
     model: keras.Model,
     x: np.ndarray,

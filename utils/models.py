@@ -200,6 +200,54 @@ def restart(model: keras.Model, weights: Sequence[np.ndarray]) -> None:
         if variable is not learning_rate:
             variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
 
+FRAMEWORKS = ("Keras", "PyTorch", "Flax")
+
+
+def framework_initializers(framework: str, fan_in: int) -> tuple[Any, Any]:
+    """(kernel, bias) initializers of a Dense layer with ``fan_in`` inputs, as each framework draws
+    them by default, written as Keras initializers.
+
+    Keras: ``glorot_uniform`` and zeros. PyTorch (``nn.Linear``, per its documentation):
+    U(±1/√fan_in) for the weights — ``kaiming_uniform_`` with a = √5, whose bound is
+    √(3·(1/3)/fan_in), so ``VarianceScaling(1/3, "fan_in", "uniform")`` — and U(±1/√fan_in) for the
+    biases. Flax (``linen.Dense``): ``lecun_normal`` (a truncated normal of variance 1/fan_in) and
+    zeros.
+    """
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"framework must be one of {FRAMEWORKS}, got {framework!r}")
+    if isinstance(fan_in, bool) or not isinstance(fan_in, (int, np.integer)) or fan_in <= 0:
+        raise ValueError(f"fan_in must be a positive integer, got {fan_in!r}")
+    bound = 1 / np.sqrt(fan_in)
+    return {
+        "Keras": (keras.initializers.GlorotUniform(), keras.initializers.Zeros()),
+        "PyTorch": (
+            keras.initializers.VarianceScaling(1 / 3, "fan_in", "uniform"),
+            keras.initializers.RandomUniform(-bound, bound),
+        ),
+        "Flax": (keras.initializers.LecunNormal(), keras.initializers.Zeros()),
+    }[framework]
+
+
+def framework_dense_stack(
+    framework: str,
+    input_dim: int,
+    depth: int,
+    width: int,
+    activation: str | Callable[[Any], Any],
+    classes: int = N_CLASSES,
+) -> keras.Model:
+    """The network of :func:`dense_stack`, every layer (logits included) initialized with
+    ``framework``'s defaults (:func:`framework_initializers`); same layer names and weight shapes."""
+    model = dense_stack(input_dim, depth, width, activation, "zeros", classes)
+    fan_in = input_dim
+    for layer in model.layers:
+        kernel, bias = framework_initializers(framework, fan_in)
+        layer.kernel.assign(kernel(layer.kernel.shape))
+        layer.bias.assign(bias(layer.bias.shape))
+        fan_in = layer.kernel.shape[1]
+    return model
+
+
 def dense_stack(
     input_dim: int,
     depth: int,
