@@ -336,3 +336,41 @@ def test_residual_moment_rejects_wrong_answers(wrong):
 def test_residual_moment_needs_a_number():
     with pytest.raises(TypeError):
         exercises.check_residual_moment(None)
+
+
+def test_prior_bias_loss(capsys):
+    exercises.check_prior_bias_loss(1.75 * np.log(2))
+    exercises.check_prior_bias_loss(1.213)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [np.log(4), 1.75, 0.5268, 1.5596, 0.65625, 0.0, 1.2, 2.303],
+                         ids=["zero-biases", "bits", "decimal", "unweighted", "gini", "zero",
+                              "rounded-too-far", "ten-classes"])
+def test_prior_bias_loss_rejects_wrong_answers(wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_prior_bias_loss(wrong)
+
+
+def test_prior_bias_loss_needs_a_number():
+    with pytest.raises(TypeError):
+        exercises.check_prior_bias_loss("1.213")
+
+
+def test_shrunk_rms(capsys):
+    exercises.check_shrunk_rms(1e-8)
+    exercises.check_shrunk_rms(0.1**8)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [1e-16, 1e-7, 1e-9, 0.8, 0.1, 1.0, 2e-8],
+                         ids=["second-moment", "seven-layers", "nine-layers", "added", "one-layer",
+                              "unchanged", "off"])
+def test_shrunk_rms_rejects_wrong_answers(wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_shrunk_rms(wrong)
+
+
+def test_shrunk_rms_needs_a_number():
+    with pytest.raises(TypeError):
+        exercises.check_shrunk_rms(None)

@@ -111,3 +111,27 @@ def synthetic_images(
         images = ndimage.gaussian_filter(images, sigma=(0, 1.5, 1.5, 0), mode="wrap")
         images = (images - images.mean()) / images.std()
     return images.astype(np.float32)
+
+
+def imbalanced(split: Split, fractions: np.ndarray | list[float], seed: int = 0) -> Split:
+    """Keep each example of class ``k`` with probability ``fractions[k]``, in train and test alike.
+
+    A class-imbalanced version of a split (chapter 9): with fractions halving from class to class,
+    the rare classes are a few percent of the data. ``seed`` fixes which examples are kept, so that
+    the book's seed changes the networks, not the data. Every class keeps at least one training
+    example, so that its log frequency is finite.
+    """
+    fractions = np.asarray(fractions, dtype=float)
+    classes = int(max(split.y_train.max(), split.y_test.max())) + 1
+    if fractions.shape != (classes,):
+        raise ValueError(f"fractions must have one entry per class ({classes}), got shape {fractions.shape}")
+    if np.any(fractions <= 0) or np.any(fractions > 1):
+        raise ValueError(f"every fraction must be in (0, 1], got {fractions.tolist()}")
+    rng = np.random.default_rng(seed)
+    keep_train = rng.random(len(split.y_train)) < fractions[split.y_train]
+    keep_test = rng.random(len(split.y_test)) < fractions[split.y_test]
+    missing = sorted(set(range(classes)) - set(split.y_train[keep_train].tolist()))
+    if missing:
+        raise ValueError(f"no training example of classes {missing} was kept; raise their fractions")
+    return Split(split.x_train[keep_train], split.y_train[keep_train], split.x_test[keep_test],
+                 split.y_test[keep_test])

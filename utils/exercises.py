@@ -318,3 +318,45 @@ def check_residual_moment(answer: float) -> None:
             "not quite. Hint: E[x_{l+1}²] = E[x_l²] + E[F(x_l)²], and a He branch returns E[x_l²]"
         )
     print("Correct: the second moment doubles at every block, 2¹⁰ = 1024.")
+
+
+def check_prior_bias_loss(answer: float) -> None:
+    """Exercise 9.1: grade the initial loss, in nats, of a classifier with a zero output kernel and
+    output biases set to the log class frequencies 1/2, 1/4, 1/8, 1/8 (its training set's)."""
+    answer = _number(answer)
+    p = np.array([0.5, 0.25, 0.125, 0.125])
+    expected = float(-(p * np.log(p)).sum())  # 1.75 ln 2 ≈ 1.213
+    mistakes = {
+        np.log(4): "ln 4 is the loss with zero biases (uniform predictions); the prior biases do better",
+        1.75: "1.75 is the entropy in bits; the cross-entropy loss uses natural logarithms (nats)",
+        float(-(p * np.log10(p)).sum()): "that is the entropy in decimal digits; use natural logarithms",
+        float(-np.log(p).mean()): "that weights every class equally; weight each class by how often it occurs",
+        float(1 - (p**2).sum()): "that is the Gini impurity; the loss is −Σ p log p",
+    }
+    for wrong, hint in mistakes.items():
+        if np.isclose(answer, wrong, rtol=2e-3):
+            raise ExerciseIncorrect(hint)
+    if not np.isclose(answer, expected, rtol=2e-3):
+        raise ExerciseIncorrect(
+            "not quite. Hint: every example is predicted p; an example of class k costs −ln p_k, "
+            "and a fraction p_k of the examples are of class k"
+        )
+    print(f"Correct: −Σ p log p = 1.75 ln 2 ≈ {expected:.4f} nats, the entropy of the class frequencies.")
+
+
+def check_shrunk_rms(answer: float) -> None:
+    """Exercise 9.2: grade the factor by which He × 0.1 shrinks the activations' RMS over the 8
+    hidden ReLU layers of chapter 9's network (each layer: RMS × 0.1)."""
+    answer = _number(answer)
+    mistakes = {
+        1e-16: "that is the factor of the second moment, 0.01 per layer; the RMS is its square root",
+        1e-7: "count every hidden layer: there are eight",
+        1e-9: "there are eight hidden layers; the output layer is Glorot's, not scaled",
+        0.8: "the factors multiply, they do not add",
+    }
+    for wrong, hint in mistakes.items():
+        if np.isclose(answer, wrong, rtol=1e-3, atol=0.0):
+            raise ExerciseIncorrect(hint)
+    if not np.isclose(answer, 1e-8, rtol=1e-3, atol=0.0):
+        raise ExerciseIncorrect("not quite. Hint: He keeps the RMS; ×0.1 on every weight multiplies it by 0.1 per layer")
+    print("Correct: 0.1⁸ = 10⁻⁸, ten times smaller than Adam's ε = 10⁻⁷.")

@@ -357,3 +357,56 @@ def remove_filters(model: keras.Model, layer: str, indices: Sequence[int]) -> No
     bias[indices] = 0.0
     conv.kernel.assign(kernel)
     conv.bias.assign(bias)
+
+
+def compile_adam(
+    model: keras.Model, learning_rate: float = 1e-3, epsilon: float = 1e-7, steps_per_execution: int = 1
+) -> keras.Model:
+    """Compile ``model`` like :func:`compile_sgd` (integer labels, logits) but with Adam.
+
+    Adam divides each weight's step by a running root mean square of its gradient, plus
+    ``epsilon`` (Keras's default 1e-7): steps are about ``learning_rate`` in size whatever the
+    gradient's scale, as long as that scale is well above ``epsilon``.
+    """
+    if isinstance(steps_per_execution, bool) or not isinstance(steps_per_execution, int) or steps_per_execution < 1:
+        raise ValueError(f"steps_per_execution must be a positive integer, got {steps_per_execution!r}")
+    if learning_rate <= 0:
+        raise ValueError(f"learning_rate must be positive, got {learning_rate}")
+    if epsilon <= 0:
+        raise ValueError(f"epsilon must be positive, got {epsilon}")
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate, epsilon=epsilon),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+        steps_per_execution=steps_per_execution,
+    )
+    return model
+
+
+def train_per_batch(model: keras.Model, data: Split, epochs: int, batch_size: int = 32, seed: int = 0) -> np.ndarray:
+    """Train a compiled model batch by batch and return the loss of every batch, in order.
+
+    Each loss is the batch's mean loss *before* its update, so the first value is the loss at
+    initialization on the first batch. The training set is shuffled afresh every epoch by a numpy
+    generator seeded with ``seed``; a last batch smaller than ``batch_size`` is dropped, so every
+    epoch has ``len(data.x_train) // batch_size`` batches. (``model.fit`` reports only running means
+    per epoch; this is for loss curves at the resolution of single steps.)
+    """
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs <= 0:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if batch_size > len(data.x_train):
+        raise ValueError(f"batch_size {batch_size} exceeds the {len(data.x_train)} training examples")
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError("compile the model first (utils.models.compile_sgd or compile_adam)")
+    rng = np.random.default_rng(seed)
+    per_epoch = len(data.x_train) // batch_size
+    losses = []
+    for _ in range(epochs):
+        order = rng.permutation(len(data.x_train))
+        for b in range(per_epoch):
+            batch = order[b * batch_size:(b + 1) * batch_size]
+            result = model.train_on_batch(data.x_train[batch], data.y_train[batch])
+            losses.append(float(np.ravel(result)[0]))
+    return np.asarray(losses)
