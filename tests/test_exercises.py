@@ -374,3 +374,16 @@ def test_shrunk_rms_rejects_wrong_answers(wrong):
 def test_shrunk_rms_needs_a_number():
     with pytest.raises(TypeError):
         exercises.check_shrunk_rms(None)
+
+
+def test_pytorch_scale_accepts_one_third(capsys):
+    exercises.check_pytorch_scale(1 / 3)
+    exercises.check_pytorch_scale(0.3333)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [1.0, 2.0, 3.0, 1 / np.sqrt(3), 1 / 6, 0.5, 1 / 9],
+                         ids=["lecun", "he", "times-three", "bound-ratio", "relu-gain", "half", "squared"])
+def test_pytorch_scale_rejects_wrong_answers(wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_pytorch_scale(wrong)

@@ -360,3 +360,25 @@ def check_shrunk_rms(answer: float) -> None:
     if not np.isclose(answer, 1e-8, rtol=1e-3, atol=0.0):
         raise ExerciseIncorrect("not quite. Hint: He keeps the RMS; ×0.1 on every weight multiplies it by 0.1 per layer")
     print("Correct: 0.1⁸ = 10⁻⁸, ten times smaller than Adam's ε = 10⁻⁷.")
+
+
+def check_pytorch_scale(scale: float) -> None:
+    """Exercise 9b.1: grade the ``VarianceScaling(scale, "fan_in", "uniform")`` that draws PyTorch's
+    default Linear weights, U(±1/√fan_in)."""
+    scale = _number(scale)
+    mistakes = {
+        1.0: "scale 1 gives variance 1/n, the bound √(3/n): U(±a) has variance a²/3, not a²",
+        2.0: "that is He's scale; PyTorch's default is far smaller",
+        3.0: "U(±a) has variance a²/3: divide by 3, do not multiply",
+        1 / np.sqrt(3): "that is the ratio of the bounds; VarianceScaling's scale multiplies the variance",
+        1 / 6: "1/6 is the per-layer gain of a ReLU layer with these weights (scale × ½), not the scale",
+    }
+    for wrong, hint in mistakes.items():
+        if np.isclose(scale, wrong, rtol=1e-3):
+            raise ExerciseIncorrect(hint)
+    if not np.isclose(scale, 1 / 3, rtol=1e-3):
+        raise ExerciseIncorrect(
+            "not quite. Hint: VarianceScaling's uniform bound is √(3·scale/fan_in); set it equal "
+            "to 1/√fan_in"
+        )
+    print("Correct: scale 1/3, variance 1/(3·fan_in) — the bound √(3·(1/3)/n) = 1/√n.")
