@@ -32,6 +32,21 @@ def test_healthy_models_raise_no_flag(flat, seed):
     assert flags_of(cnn, (images.x_train[:128], images.y_train[:128])) == []
 
 
+def test_a_zero_output_layer_is_not_a_problem(flat):
+    model = built(10, "relu", "he_normal")
+    logits = model.get_layer("logits")
+    logits.kernel.assign(np.zeros(logits.kernel.shape, dtype="float32"))
+    assert flags_of(model, flat) == []
+
+
+def test_pytorch_defaults_are_flagged_for_losing_the_input(flat):
+    keras.utils.set_random_seed(0)
+    model = models.framework_dense_stack("PyTorch", 64, 20, 128, "relu")
+    flags = flags_of(model, flat)
+    assert any("no longer carries the input" in f for f in flags)
+    assert not any("vanishing signal" in f for f in flags)  # the biases hold the RMS up
+
+
 def test_constant_weights_are_flagged_symmetric(flat):
     flags = flags_of(built(3, "relu", "zeros"), flat)
     assert sum("symmetric" in f for f in flags) == 3

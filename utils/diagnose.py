@@ -7,14 +7,22 @@ the layer's output, the weights' standard deviation against the Glorot and He va
 layer's fans — together with the initial loss against ln(classes). It then names, in plain words,
 each problem the book shows to matter:
 
-* ``symmetric``: every weight of a layer equal (chapter 1: its units can never differ);
-* ``vanishing`` / ``exploding`` signal: a layer's activation RMS below 1/``factor`` or above
-  ``factor`` times the first layer's (chapters 2–4);
+* ``symmetric``: every weight of a hidden layer equal (chapter 1: its units can never differ);
+* ``vanishing`` / ``exploding`` signal: a hidden layer's activation RMS below 1/``factor`` or
+  above ``factor`` times the first layer's (chapters 2–4);
+* a signal that no longer carries the input: less than 10⁻⁴ of a hidden layer's second moment
+  varies between the examples of the batch (chapter 9b: random biases can hold up a signal that
+  has lost the input);
 * ``vanishing`` / ``exploding`` gradient: the first layer's gradient RMS below 1/``factor`` or
-  above ``factor`` times the last layer's;
-* ``dead``: more than half a layer's units output zero for every example of the batch (chapter 4);
+  above ``factor`` times the last hidden layer's (not checked when the output layer is zero, which
+  sends no gradient down before the first step);
+* ``dead``: more than half a hidden layer's units output zero for every example of the batch
+  (chapter 4);
 * ``initial loss``: a loss above 2 ln(classes) — an output layer that starts too large — or not
   finite.
+
+The output layer (the last Dense or Conv2D layer) is exempt from the symmetric, dead and signal
+checks: a zero output layer is a recommended start (chapter 9).
 """
 
 from __future__ import annotations
@@ -89,36 +97,47 @@ def init_report(
         keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, logits).numpy()
     )
     rows, flags = [], []
+    hidden = weighted[:-1]  # the last Dense or Conv2D layer is the output layer
     for layer in weighted:
         kernel = layer.kernel.numpy()
         fan_in, fan_out = fans(kernel.shape)
         h, g = signal[layer.name]["activation"], signal[layer.name]["gradient"]
+        per_example = h.reshape(len(h), -1).astype(np.float64)
         units = h.reshape(-1, h.shape[-1])
-        dead = float(np.mean(np.all(units == 0, axis=0)))
+        second_moment = float(np.mean(per_example**2))
         rows.append(
             {
                 "layer": layer.name,
                 "activation mean": float(h.mean()),
                 "activation std": float(h.std()),
                 "activation RMS": probes.rms(h),
-                "dead units": dead,
+                "dead units": float(np.mean(np.all(units == 0, axis=0))),
+                # how much of the signal differs between inputs (1: all of it, 0: none)
+                "input-dependent share": float(
+                    per_example.var(axis=0).mean() / second_moment
+                )
+                if second_moment > 0
+                else float("nan"),
                 "gradient RMS": probes.rms(g),
                 "weight std": float(kernel.std()),
                 "Glorot std": float(np.sqrt(2 / (fan_in + fan_out))),
                 "He std": float(np.sqrt(2 / fan_in)),
             }
         )
+    for layer, row in zip(hidden, rows):  # a zero or constant output layer is a choice
+        kernel = layer.kernel.numpy()
         if kernel.size > 1 and np.all(kernel == kernel.flat[0]):
             flags.append(
                 f"layer {layer.name}: every weight equals {kernel.flat[0]:.3g} — symmetric, "
                 "its units stay identical in training"
             )
-        elif dead > 0.5 and layer is not weighted[-1]:
+        elif row["dead units"] > 0.5:
             flags.append(
-                f"layer {layer.name}: {dead:.0%} of its units are dead on this batch"
+                f"layer {layer.name}: {row['dead units']:.0%} of its units are dead on this batch"
             )
-    first, last = rows[0], rows[-1]
-    for row in rows[1:] if first["activation RMS"] > 0 else []:
+    hidden_rows = rows[: len(hidden)]
+    first = rows[0]
+    for row in hidden_rows[1:] if first["activation RMS"] > 0 else []:
         ratio = row["activation RMS"] / first["activation RMS"]
         if ratio < 1 / factor or ratio > factor:
             kind = "vanishing" if ratio < 1 / factor else "exploding"
@@ -127,15 +146,24 @@ def init_report(
                 f"{kind} signal"
             )
             break  # the first layer past the bound says it; the rest follow
-    gradient_ratio = (
-        first["gradient RMS"] / last["gradient RMS"]
-    )  # the top's is never 0
-    if gradient_ratio < 1 / factor or gradient_ratio > factor:
-        kind = "vanishing" if gradient_ratio < 1 / factor else "exploding"
-        flags.append(
-            f"layer {first['layer']}: gradient RMS {gradient_ratio:.2g} × the top layer's — "
-            f"{kind} gradient"
-        )
+    for row in hidden_rows:
+        if row["input-dependent share"] < 1e-4:
+            flags.append(
+                f"layer {row['layer']}: only {row['input-dependent share']:.1g} of its signal "
+                "varies between inputs — it no longer carries the input"
+            )
+            break
+    top = hidden_rows[-1] if len(hidden_rows) > 1 else None
+    if (
+        top is not None and top["gradient RMS"] > 0
+    ):  # a zero output layer sends no gradient yet
+        gradient_ratio = first["gradient RMS"] / top["gradient RMS"]
+        if gradient_ratio < 1 / factor or gradient_ratio > factor:
+            kind = "vanishing" if gradient_ratio < 1 / factor else "exploding"
+            flags.append(
+                f"layer {first['layer']}: gradient RMS {gradient_ratio:.2g} × that of "
+                f"{top['layer']} — {kind} gradient"
+            )
     chance = float(np.log(classes))
     if not np.isfinite(loss) or loss > 2 * chance:
         flags.append(
