@@ -341,7 +341,13 @@ def test_residual_moment_needs_a_number():
 def test_prior_bias_loss(capsys):
     exercises.check_prior_bias_loss(1.75 * np.log(2))
     exercises.check_prior_bias_loss(1.213)
+    exercises.check_prior_bias_loss(1.21)
     assert "Correct" in capsys.readouterr().out
+
+
+def test_prior_bias_loss_too_rough_gets_a_precision_hint():
+    with pytest.raises(exercises.ExerciseIncorrect, match="three significant figures"):
+        exercises.check_prior_bias_loss(1.2)
 
 
 @pytest.mark.parametrize("wrong", [np.log(4), 1.75, 0.5268, 1.5596, 0.65625, 0.0, 1.2, 2.303],
@@ -360,12 +366,15 @@ def test_prior_bias_loss_needs_a_number():
 def test_shrunk_rms(capsys):
     exercises.check_shrunk_rms(1e-8)
     exercises.check_shrunk_rms(0.1**8)
-    assert "Correct" in capsys.readouterr().out
+    exercises.check_shrunk_rms(1e8)  # "shrinks by a factor of 10⁸"
+    out = capsys.readouterr().out
+    assert "Correct" in out and "ten times smaller" not in out
 
 
-@pytest.mark.parametrize("wrong", [1e-16, 1e-7, 1e-9, 0.8, 0.1, 1.0, 2e-8],
+@pytest.mark.parametrize("wrong", [1e-16, 1e-7, 1e-9, 0.8, 0.1, 1.0, 2e-8, 1e16, 1e7, 10.0],
                          ids=["second-moment", "seven-layers", "nine-layers", "added", "one-layer",
-                              "unchanged", "off"])
+                              "unchanged", "off", "second-moment-reciprocal",
+                              "seven-layers-reciprocal", "one-layer-reciprocal"])
 def test_shrunk_rms_rejects_wrong_answers(wrong):
     with pytest.raises(exercises.ExerciseIncorrect):
         exercises.check_shrunk_rms(wrong)
