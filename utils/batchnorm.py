@@ -13,6 +13,7 @@ BN makes a layer's output invariant to a positive factor on its kernel, up to ``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -102,8 +103,7 @@ def normalized_stack(
 
 def hidden_kernel_layers(model: keras.Model) -> list[str]:
     """Names of the hidden layers (``conv{l}`` or ``dense{l}``) of a :func:`normalized_stack`, in order."""
-    names = [layer.name for layer in model.layers
-             if layer.name.startswith(KINDS) and layer.name[4 if layer.name.startswith("conv") else 5:].isdigit()]
+    names = [layer.name for layer in model.layers if re.fullmatch(r"(conv|dense)\d+", layer.name)]
     if not names:
         raise ValueError(f"{model.name} has no layer named conv1, conv2, … or dense1, dense2, …")
     return names
