@@ -382,3 +382,48 @@ def check_pytorch_scale(scale: float) -> None:
             "to 1/√fan_in"
         )
     print("Correct: scale 1/3, variance 1/(3·fan_in) — the bound √(3·(1/3)/n) = 1/√n.")
+
+
+BN_KERAS_EPSILON = 1e-3  # keras.layers.BatchNormalization's default epsilon
+
+
+def check_bn_epsilon_floor(answer: float) -> None:
+    """Exercise 8b.1: grade the multiplier c of He's scale below which a deep He-initialized
+    BN-relu stack loses its signal, with Keras's epsilon = 1e-3 and no padding (g = 1): √epsilon."""
+    answer = _number(answer)
+    expected = float(np.sqrt(BN_KERAS_EPSILON))
+    mistakes = {
+        BN_KERAS_EPSILON: "that is c², the kernel's variance factor; the question asks for the multiplier c",
+        float(np.sqrt(BN_KERAS_EPSILON / 2)): "He's kernel already undoes relu's halving: the gain is 2c²·½ = c²",
+        float(np.sqrt(2 * BN_KERAS_EPSILON)): "He's kernel already undoes relu's halving: the gain is 2c²·½ = c²",
+        float(np.sqrt(1e-5)): "that is the floor for PyTorch's ε = 1e-5; Keras's default is 1e-3",
+        float(BN_KERAS_EPSILON ** 0.25): "ε compares with the variance c², not with the standard deviation c",
+    }
+    for wrong, hint in mistakes.items():
+        if np.isclose(answer, wrong, rtol=2e-2):
+            raise ExerciseIncorrect(hint)
+    if not np.isclose(answer, expected, rtol=2e-2):
+        raise ExerciseIncorrect(
+            "not quite. Hint: v_{l+1} = c²·v_l/(v_l + ε) has a non-zero fixed point only if c² > ε"
+        )
+    print(f"Correct: c = √ε ≈ {expected:.4f}; below it the variance shrinks by about c²/ε per layer.")
+
+
+def check_bn_rescaled_step(gradient_factor: float, step_factor: float) -> None:
+    """Exercise 8b.2: grade the factors by which a BN layer's kernel gradient and the relative size
+    of an SGD step change when the kernel starts 10 times larger (1/10 and 1/100)."""
+    gradient_factor, step_factor = _number(gradient_factor), _number(step_factor)
+    if np.isclose(gradient_factor, 10, rtol=1e-2) or np.isclose(step_factor, 100, rtol=1e-2):
+        raise ExerciseIncorrect("larger kernels get smaller gradients: c·∇L(cw) = ∇L(w)")
+    if np.isclose(gradient_factor, 1, rtol=1e-2):
+        raise ExerciseIncorrect("the loss is invariant to the scale, its gradient is not: c·∇L(cw) = ∇L(w)")
+    if not np.isclose(gradient_factor, 0.1, rtol=1e-2):
+        raise ExerciseIncorrect("the gradient factor is not right. Hint: differentiate L(cw) = L(w) in w")
+    if np.isclose(step_factor, 0.1, rtol=1e-2):
+        raise ExerciseIncorrect("the step is 10 times smaller, but relative to a kernel 10 times larger")
+    if np.isclose(step_factor, 1, rtol=1e-2):
+        raise ExerciseIncorrect("a smaller step on a larger kernel is a smaller relative step")
+    if not np.isclose(step_factor, 0.01, rtol=1e-2):
+        raise ExerciseIncorrect("the step factor is not right. Hint: ‖Δw‖/‖w‖ = η‖∇L(cw)‖/(c‖w‖)")
+    print("Correct: the gradient is 10 times smaller and the relative step 100 times smaller: "
+          "an effective learning rate η/c².")
