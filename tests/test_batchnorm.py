@@ -113,23 +113,50 @@ def test_bn_input_variances(images):
 
 
 def test_predicted_variances():
-    # Far above the floor the variance settles at c²·gain − ε; below it, it shrinks by c²·gain/ε.
+    # Far above the floor the variance settles at c²·gain·(1 − 1/π) − ε; below it, it shrinks by
+    # c²·gain·(1 − 1/π)/ε per layer.
+    k = 1 - 1 / np.pi
     v = batchnorm.predicted_bn_variances(10.0, 30, gain=0.5)
-    assert v[0] == pytest.approx(100.0) and v[-1] == pytest.approx(50 - 1e-3)
+    assert v[0] == pytest.approx(100.0) and v[-1] == pytest.approx(50 * k - 1e-3)
     low = batchnorm.predicted_bn_variances(0.01, 30, epsilon=1e-3)
-    assert low[-1] / low[-2] == pytest.approx(0.1, rel=1e-6)
+    assert low[-1] / low[-2] == pytest.approx(0.1 * k, rel=1e-6)
     assert batchnorm.predicted_bn_variances(0.1, 3, first=2.0)[0] == pytest.approx(0.02)
     for kwargs in ({"factor": 0}, {"depth": 0}, {"epsilon": -1}, {"gain": 0}, {"first": np.nan}):
         with pytest.raises(ValueError):
             batchnorm.predicted_bn_variances(**({"factor": 1.0, "depth": 3} | kwargs))
 
 
+def test_relu_centred_gain():
+    # 2·Var[relu(z)] for z ~ N(0, 1), by sampling: what BN, which subtracts the mean, divides by.
+    z = np.random.default_rng(0).standard_normal(2_000_000)
+    assert 2 * np.maximum(z, 0).var() == pytest.approx(batchnorm.RELU_CENTRED_GAIN, rel=5e-3)
+
+
 def test_epsilon_floor_check(capsys):
-    exercises.check_bn_epsilon_floor(np.sqrt(1e-3))
-    exercises.check_bn_epsilon_floor(0.032)  # rounded
-    assert "Correct" in capsys.readouterr().out
-    for wrong in (1e-3, np.sqrt(5e-4), np.sqrt(2e-3), np.sqrt(1e-5), 1e-3**0.25, 0.1, 0.01, 1.0):
-        with pytest.raises(exercises.ExerciseIncorrect):
+    right = np.sqrt(1e-3 / (1 - 1 / np.pi))
+    for answer in (right, 0.0383, 0.038, 0.04):  # exact and rounded
+        exercises.check_bn_epsilon_floor(answer)
+        assert "Correct" in capsys.readouterr().out
+    hints = {
+        np.sqrt(1e-3): "centred",
+        0.03: "centred",
+        0.032: "centred",
+        0.042: "padding",
+        1e-3: "multiplier c",
+        1e-3 / (1 - 1 / np.pi): "multiplier c",
+        np.sqrt(5e-4): "mean that BN subtracts",
+        np.sqrt(2e-3): "mean that BN subtracts",
+        np.sqrt(1e-3 * (1 - 1 / np.pi)): "divides ε",
+        np.sqrt(1e-3 / (1 - 2 / np.pi)): "1 − 2/π",
+        np.sqrt(1e-5 / (1 - 1 / np.pi)): "PyTorch",
+        np.sqrt(1e-5): "PyTorch",
+        1e-3**0.25: "standard deviation",
+        0.1: "not quite",
+        0.01: "not quite",
+        1.0: "not quite",
+    }
+    for wrong, hint in hints.items():
+        with pytest.raises(exercises.ExerciseIncorrect, match=hint):
             exercises.check_bn_epsilon_floor(wrong)
     with pytest.raises(TypeError):
         exercises.check_bn_epsilon_floor("0.03")

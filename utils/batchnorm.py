@@ -28,6 +28,8 @@ import keras  # noqa: E402
 
 KINDS = ("conv", "dense")
 KERAS_EPSILON = 1e-3  # keras.layers.BatchNormalization's default epsilon
+# 2·Var[relu(z)] for a standard normal z: what a He layer passes on of a centred, unit-variance channel
+RELU_CENTRED_GAIN = 1 - 1 / np.pi
 
 
 def _positive_int(name: str, value: object) -> int:
@@ -136,13 +138,21 @@ def kernel_gradient_norms(model: keras.Model, x: np.ndarray, y: np.ndarray) -> n
 def predicted_bn_variances(
     factor: float, depth: int, epsilon: float = KERAS_EPSILON, gain: float = 1.0, first: float = 1.0
 ) -> np.ndarray:
-    """Predicted variance of each BN layer's input, l = 1 … depth, for He kernels scaled by ``factor``.
+    """Predicted variance that each BN layer divides by, l = 1 … depth, for He kernels times ``factor``.
 
-    A BN layer (gamma 1) turns an input of variance v into one of variance v / (v + epsilon); relu
-    halves its second moment; a He kernel (Var[W] = 2/fan_in) scaled by c multiplies it by 2c²·gain
-    (``gain`` < 1 for the zero padding of small images). So v_{l+1} = c²·gain·v_l / (v_l + epsilon),
-    starting from v_1 = c²·``first``. Its non-zero fixed point, c²·gain − epsilon, exists only when
-    c²·gain > epsilon: below that the signal shrinks by about c²·gain/epsilon per layer.
+    A BN layer (gamma 1, beta 0) turns a channel of batch variance v into a centred one of variance
+    s² = v / (v + epsilon). Relu of a centred normal of variance s² has second moment s²/2 and mean
+    s/√(2π), so its variance is (1/2 − 1/(2π))·s². The next layer's BN divides by the *centred*
+    batch variance of its input (the relu outputs' mean goes into the batch mean and is subtracted),
+    and a He kernel (Var[W] = 2/fan_in) scaled by c multiplies that variance by 2c²·``gain``
+    (``gain`` < 1: the share of a kernel's taps that falls inside a zero-padded image). So
+
+        v_{l+1} = c²·gain·(1 − 1/π)·v_l / (v_l + epsilon),  v_1 = c²·``first``.
+
+    Its non-zero fixed point, c²·gain·(1 − 1/π) − epsilon, exists only when c²·gain·(1 − 1/π) >
+    epsilon: below that the variance shrinks by about c²·gain·(1 − 1/π)/epsilon per layer. Zero
+    padding also makes the mean depend on the position, which adds variance across positions that
+    this recursion leaves out.
     """
     factor = _positive_number("factor", factor)
     depth = _positive_int("depth", depth)
@@ -151,9 +161,10 @@ def predicted_bn_variances(
     first = _positive_number("first", first)
     variances = np.empty(depth)
     variances[0] = factor**2 * first
+    per_layer = factor**2 * gain * RELU_CENTRED_GAIN
     for l in range(1, depth):
         v = variances[l - 1]
-        variances[l] = factor**2 * gain * v / (v + epsilon)
+        variances[l] = per_layer * v / (v + epsilon)
     return variances
 
 

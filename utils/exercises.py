@@ -389,24 +389,46 @@ BN_KERAS_EPSILON = 1e-3  # keras.layers.BatchNormalization's default epsilon
 
 def check_bn_epsilon_floor(answer: float) -> None:
     """Exercise 8b.1: grade the multiplier c of He's scale below which a deep He-initialized
-    BN-relu stack loses its signal, with Keras's epsilon = 1e-3 and no padding (g = 1): √epsilon."""
+    BN-relu stack loses its signal, with Keras's epsilon = 1e-3 and no padding (g = 1).
+
+    BN divides by the centred batch variance; relu of a centred unit normal has variance
+    1/2 − 1/(2π), so v_{l+1} = c²(1 − 1/π)·v_l/(v_l + ε), with a non-zero fixed point only if
+    c > √(ε/(1 − 1/π)) ≈ 0.0383. Answers within 5% (0.038, 0.04) are accepted."""
     answer = _number(answer)
-    expected = float(np.sqrt(BN_KERAS_EPSILON))
-    mistakes = {
-        BN_KERAS_EPSILON: "that is c², the kernel's variance factor; the question asks for the multiplier c",
-        float(np.sqrt(BN_KERAS_EPSILON / 2)): "He's kernel already undoes relu's halving: the gain is 2c²·½ = c²",
-        float(np.sqrt(2 * BN_KERAS_EPSILON)): "He's kernel already undoes relu's halving: the gain is 2c²·½ = c²",
-        float(np.sqrt(1e-5)): "that is the floor for PyTorch's ε = 1e-5; Keras's default is 1e-3",
-        float(BN_KERAS_EPSILON ** 0.25): "ε compares with the variance c², not with the standard deviation c",
-    }
-    for wrong, hint in mistakes.items():
-        if np.isclose(answer, wrong, rtol=2e-2):
+    centred = 1 - 1 / np.pi
+    eps = BN_KERAS_EPSILON
+    expected = float(np.sqrt(eps / centred))
+    padded = float(np.sqrt(eps / ((22 / 24) ** 2 * centred)))
+    # (wrong answer, relative tolerance, hint), checked before the right answer; no band overlaps it
+    mistakes = [
+        (float(np.sqrt(eps)), 0.06, "√ε would hold if relu kept half of BN's variance; BN divides by the "
+         "*centred* variance, and relu's output has variance (1/2 − 1/(2π))·s², not s²/2"),
+        (padded, 0.03, "that includes the padding gain g = (22/24)²; the exercise asks for g = 1"),
+        (eps, 0.03, "that is ε, which compares with c², the kernel's variance factor; the question asks for the multiplier c"),
+        (eps / centred, 0.03, "that is c², the kernel's variance factor; the question asks for the multiplier c"),
+        (float(np.sqrt(eps / 2)), 0.03, "He's kernel already undoes relu's halving of the second moment "
+         "(2c²·½ = c²); what is left is the mean that BN subtracts"),
+        (float(np.sqrt(2 * eps)), 0.03, "He's kernel already undoes relu's halving (2c²·½ = c²); what "
+         "is left is the mean that BN subtracts, a factor 1 − 1/π"),
+        (float(np.sqrt(eps * centred)), 0.03, "the factor 1 − 1/π multiplies c², so it divides ε: "
+         "c² > ε/(1 − 1/π)"),
+        (float(np.sqrt(eps / (1 - 2 / np.pi))), 0.03, "1 − 2/π is the variance of |z|; relu(z) has "
+         "variance (1 − 1/π)/2, which He's factor 2 turns into 1 − 1/π"),
+        (float(np.sqrt(1e-5 / centred)), 0.05, "that is the floor for PyTorch's ε = 1e-5; Keras's default is 1e-3"),
+        (float(np.sqrt(1e-5)), 0.05, "that is √ε for PyTorch's ε = 1e-5; Keras's default is 1e-3"),
+        (float(eps ** 0.25), 0.05, "ε compares with the variance c², not with the standard deviation c"),
+    ]
+    for wrong, rtol, hint in mistakes:
+        if np.isclose(answer, wrong, rtol=rtol, atol=0.0):
             raise ExerciseIncorrect(hint)
-    if not np.isclose(answer, expected, rtol=2e-2):
+    if not np.isclose(answer, expected, rtol=0.05, atol=0.0):
         raise ExerciseIncorrect(
-            "not quite. Hint: v_{l+1} = c²·v_l/(v_l + ε) has a non-zero fixed point only if c² > ε"
+            "not quite. Hint: after BN a channel has variance s² = v/(v + ε); relu leaves it the "
+            "variance (1/2 − 1/(2π))·s², and the next BN subtracts the mean; a He kernel times c "
+            "multiplies the variance by 2c². When has v_{l+1} = f(v_l) a non-zero fixed point?"
         )
-    print(f"Correct: c = √ε ≈ {expected:.4f}; below it the variance shrinks by about c²/ε per layer.")
+    print(f"Correct: c = √(ε/(1 − 1/π)) ≈ {expected:.4f}; below it the variance shrinks by about "
+          "c²(1 − 1/π)/ε per layer.")
 
 
 def check_bn_rescaled_step(gradient_factor: float, step_factor: float) -> None:
