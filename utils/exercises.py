@@ -391,3 +391,70 @@ def check_pytorch_scale(scale: float) -> None:
             "to 1/√fan_in"
         )
     print("Correct: scale 1/3, variance 1/(3·fan_in) — the bound √(3·(1/3)/n) = 1/√n.")
+
+
+BN_KERAS_EPSILON = 1e-3  # keras.layers.BatchNormalization's default epsilon
+
+
+def check_bn_epsilon_floor(answer: float) -> None:
+    """Exercise 8b.1: grade the multiplier c of He's scale below which a deep He-initialized
+    BN-relu stack loses its signal, with Keras's epsilon = 1e-3 and no padding (g = 1).
+
+    BN divides by the centred batch variance; relu of a centred unit normal has variance
+    1/2 − 1/(2π), so v_{l+1} = c²(1 − 1/π)·v_l/(v_l + ε), with a non-zero fixed point only if
+    c > √(ε/(1 − 1/π)) ≈ 0.0383. Answers within 5% (0.038, 0.04) are accepted."""
+    answer = _number(answer)
+    centred = 1 - 1 / np.pi
+    eps = BN_KERAS_EPSILON
+    expected = float(np.sqrt(eps / centred))
+    padded = float(np.sqrt(eps / ((22 / 24) ** 2 * centred)))
+    # (wrong answer, relative tolerance, hint), checked before the right answer; no band overlaps it
+    mistakes = [
+        (float(np.sqrt(eps)), 0.06, "√ε would hold if relu kept half of BN's variance; BN divides by the "
+         "*centred* variance, and relu's output has variance (1/2 − 1/(2π))·s², not s²/2"),
+        (padded, 0.03, "that includes the padding gain g = (22/24)²; the exercise asks for g = 1"),
+        (eps, 0.03, "that is ε, which compares with c², the kernel's variance factor; the question asks for the multiplier c"),
+        (eps / centred, 0.03, "that is c², the kernel's variance factor; the question asks for the multiplier c"),
+        (float(np.sqrt(eps / 2)), 0.03, "He's kernel already undoes relu's halving of the second moment "
+         "(2c²·½ = c²); what is left is the mean that BN subtracts"),
+        (float(np.sqrt(2 * eps)), 0.03, "He's kernel already undoes relu's halving (2c²·½ = c²); what "
+         "is left is the mean that BN subtracts, a factor 1 − 1/π"),
+        (float(np.sqrt(eps * centred)), 0.03, "the factor 1 − 1/π multiplies c², so it divides ε: "
+         "c² > ε/(1 − 1/π)"),
+        (float(np.sqrt(eps / (1 - 2 / np.pi))), 0.03, "1 − 2/π is the variance of |z|; relu(z) has "
+         "variance (1 − 1/π)/2, which He's factor 2 turns into 1 − 1/π"),
+        (float(np.sqrt(1e-5 / centred)), 0.05, "that is the floor for PyTorch's ε = 1e-5; Keras's default is 1e-3"),
+        (float(np.sqrt(1e-5)), 0.05, "that is √ε for PyTorch's ε = 1e-5; Keras's default is 1e-3"),
+        (float(eps ** 0.25), 0.05, "ε compares with the variance c², not with the standard deviation c"),
+    ]
+    for wrong, rtol, hint in mistakes:
+        if np.isclose(answer, wrong, rtol=rtol, atol=0.0):
+            raise ExerciseIncorrect(hint)
+    if not np.isclose(answer, expected, rtol=0.05, atol=0.0):
+        raise ExerciseIncorrect(
+            "not quite. Hint: after BN a channel has variance s² = v/(v + ε); relu leaves it the "
+            "variance (1/2 − 1/(2π))·s², and the next BN subtracts the mean; a He kernel times c "
+            "multiplies the variance by 2c². When has v_{l+1} = f(v_l) a non-zero fixed point?"
+        )
+    print(f"Correct: c = √(ε/(1 − 1/π)) ≈ {expected:.4f}; below it the variance shrinks by about "
+          "c²(1 − 1/π)/ε per layer.")
+
+
+def check_bn_rescaled_step(gradient_factor: float, step_factor: float) -> None:
+    """Exercise 8b.2: grade the factors by which a BN layer's kernel gradient and the relative size
+    of an SGD step change when the kernel starts 10 times larger (1/10 and 1/100)."""
+    gradient_factor, step_factor = _number(gradient_factor), _number(step_factor)
+    if np.isclose(gradient_factor, 10, rtol=1e-2) or np.isclose(step_factor, 100, rtol=1e-2):
+        raise ExerciseIncorrect("larger kernels get smaller gradients: c·∇L(cw) = ∇L(w)")
+    if np.isclose(gradient_factor, 1, rtol=1e-2):
+        raise ExerciseIncorrect("the loss is invariant to the scale, its gradient is not: c·∇L(cw) = ∇L(w)")
+    if not np.isclose(gradient_factor, 0.1, rtol=1e-2):
+        raise ExerciseIncorrect("the gradient factor is not right. Hint: differentiate L(cw) = L(w) in w")
+    if np.isclose(step_factor, 0.1, rtol=1e-2):
+        raise ExerciseIncorrect("the step is 10 times smaller, but relative to a kernel 10 times larger")
+    if np.isclose(step_factor, 1, rtol=1e-2):
+        raise ExerciseIncorrect("a smaller step on a larger kernel is a smaller relative step")
+    if not np.isclose(step_factor, 0.01, rtol=1e-2):
+        raise ExerciseIncorrect("the step factor is not right. Hint: ‖Δw‖/‖w‖ = η‖∇L(cw)‖/(c‖w‖)")
+    print("Correct: the gradient is 10 times smaller and the relative step 100 times smaller: "
+          "an effective learning rate η/c².")
