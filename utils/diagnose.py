@@ -59,9 +59,26 @@ class InitReport:
     flags: list[str] = field(default_factory=list)
 
     def show(self) -> None:
-        """Display the per-layer table and the flags (or that none were raised)."""
+        """Display the per-layer table (three significant figures; the weight scale as a ratio to
+        He's) and the flags, or that none were raised."""
+
+        def short(value: float) -> float:
+            return float(f"{value:.3g}")
+
+        shown = [
+            {
+                "layer": row["layer"],
+                "activation mean": short(row["activation mean"]),
+                "activation std": short(row["activation std"]),
+                "dead units": short(row["dead units"]),
+                "input-dependent share": short(row["input-dependent share"]),
+                "gradient RMS": short(row["gradient RMS"]),
+                "weight std / He's": short(row["weight std"] / row["He std"]),
+            }
+            for row in self.rows
+        ]
         report.show_table(
-            self.rows,
+            shown,
             caption=f"At initialization: loss {self.initial_loss:.3g} nats "
             f"(ln {round(np.exp(self.chance_loss))} = {self.chance_loss:.3g})",
         )
