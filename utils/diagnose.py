@@ -49,6 +49,15 @@ def fans(kernel_shape: tuple[int, ...]) -> tuple[int, int]:
     return shape[-2] * receptive, shape[-1] * receptive
 
 
+def _out_of_range(ratio: float, factor: float) -> str | None:
+    """ "vanishing" below 1/factor, "exploding" above factor, else None."""
+    if ratio < 1 / factor:
+        return "vanishing"
+    if ratio > factor:
+        return "exploding"
+    return None
+
+
 @dataclass
 class InitReport:
     """What :func:`init_report` measured, and the problems it found (``flags``, empty if none)."""
@@ -154,15 +163,18 @@ def init_report(
             )
     hidden_rows = rows[: len(hidden)]
     first = rows[0]
-    for row in hidden_rows[1:] if first["activation RMS"] > 0 else []:
-        ratio = row["activation RMS"] / first["activation RMS"]
-        if ratio < 1 / factor or ratio > factor:
-            kind = "vanishing" if ratio < 1 / factor else "exploding"
-            flags.append(
-                f"layer {row['layer']}: activation RMS {ratio:.2g} × the first layer's — "
-                f"{kind} signal"
-            )
-            break  # the first layer past the bound says it; the rest follow
+    if (
+        first["activation RMS"] > 0
+    ):  # an all-zero first layer is flagged as symmetric above
+        for row in hidden_rows[1:]:
+            ratio = row["activation RMS"] / first["activation RMS"]
+            kind = _out_of_range(ratio, factor)
+            if kind:
+                flags.append(
+                    f"layer {row['layer']}: activation RMS {ratio:.2g} × the first layer's — "
+                    f"{kind} signal"
+                )
+                break  # the first layer past the bound says it; the rest follow
     for row in hidden_rows:
         if row["input-dependent share"] < 1e-4:
             flags.append(
@@ -170,15 +182,15 @@ def init_report(
                 "varies between inputs — it no longer carries the input"
             )
             break
-    top = hidden_rows[-1] if len(hidden_rows) > 1 else None
+    top = hidden_rows[-1]
     if (
-        top is not None and top["gradient RMS"] > 0
-    ):  # a zero output layer sends no gradient yet
-        gradient_ratio = first["gradient RMS"] / top["gradient RMS"]
-        if gradient_ratio < 1 / factor or gradient_ratio > factor:
-            kind = "vanishing" if gradient_ratio < 1 / factor else "exploding"
+        len(hidden_rows) > 1 and top["gradient RMS"] > 0
+    ):  # a zero output layer sends none yet
+        ratio = first["gradient RMS"] / top["gradient RMS"]
+        kind = _out_of_range(ratio, factor)
+        if kind:
             flags.append(
-                f"layer {first['layer']}: gradient RMS {gradient_ratio:.2g} × that of "
+                f"layer {first['layer']}: gradient RMS {ratio:.2g} × that of "
                 f"{top['layer']} — {kind} gradient"
             )
     chance = float(np.log(classes))
