@@ -163,9 +163,8 @@ def init_report(
             )
     hidden_rows = rows[: len(hidden)]
     first = rows[0]
-    if (
-        first["activation RMS"] > 0
-    ):  # an all-zero first layer is flagged as symmetric above
+    # an all-zero first layer is flagged as symmetric above and has no ratio to speak of
+    if first["activation RMS"] > 0:
         for row in hidden_rows[1:]:
             ratio = row["activation RMS"] / first["activation RMS"]
             kind = _out_of_range(ratio, factor)
@@ -183,9 +182,8 @@ def init_report(
             )
             break
     top = hidden_rows[-1]
-    if (
-        len(hidden_rows) > 1 and top["gradient RMS"] > 0
-    ):  # a zero output layer sends none yet
+    # a zero output layer sends no gradient down before the first step: nothing to compare
+    if len(hidden_rows) > 1 and top["gradient RMS"] > 0:
         ratio = first["gradient RMS"] / top["gradient RMS"]
         kind = _out_of_range(ratio, factor)
         if kind:
