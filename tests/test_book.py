@@ -75,3 +75,21 @@ def test_every_figure_has_alt_text_that_is_not_a_file_name(html):
         for alt in re.findall(r'<img\b[^>]*\balt="([^"]*)"', page.read_text()) + \
                 [""] * len(re.findall(r'<img\b(?![^>]*\balt=)[^>]*>', page.read_text())):
             assert alt.strip() and not re.search(r"\.(png|svg|jpe?g)$", alt), f"{page.name}: image alt {alt!r}"
+
+
+def test_exercises_equations_and_propositions_are_numbered_per_chapter(html):
+    """_ext/chapter_numbers.py: "Exercise 4b.2" and "(3.1)" rather than one count across the book."""
+    glorot = (html / "chapters" / "03_glorot.html").read_text()
+    assert "Exercise 3.1" in glorot and 'class="eqno">(3.1)' in glorot
+    assert "Proposition 3.1" in glorot
+    assert "Exercise 4b.1" in (html / "chapters" / "04b_he_30_layers.html").read_text()
+    # A reference to another chapter's proposition carries that chapter's number.
+    assert "Proposition 1.1" in (html / "chapters" / "08b_batch_norm.html").read_text()
+    for page in sorted(html.glob("chapters/*.html")):
+        assert not re.search(r"(Exercise|Proposition) \d+<|eqno\">\(\d+\)", page.read_text()), page.name
+
+
+def test_each_inline_script_appears_once(html):
+    """A repeated `const THEBE_JS_URL` is a script error in the reader's console (_ext/page_scripts.py)."""
+    for page in sorted(html.glob("chapters/*.html")):
+        assert page.read_text().count("const THEBE_JS_URL") <= 1, page.name
