@@ -82,3 +82,13 @@ def test_chapter_claims(some_claim):
     assert some_claim in claims.chapter_claims(some_claim.chapter)
     with pytest.raises(KeyError):
         claims.chapter_claims("99_nothing")
+
+
+def test_chapter_claim_list_links_each_id_to_its_check():
+    rendered = claims.render_chapter_claims_html("03_glorot")
+    ids = [c.id for c in claims.chapter_claims("03_glorot")]
+    assert rendered.startswith('<ol class="claims">') and rendered.count("<li>") == len(ids)
+    for claim_id in ids:
+        assert f'href="#{claims.anchor(claim_id)}"><code>{claim_id}</code></a>' in rendered
+    with pytest.raises(KeyError, match="no claims"):
+        claims.render_chapter_claims_html("99_nowhere")

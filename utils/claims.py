@@ -14,6 +14,7 @@ the notebook, and the test that runs it, fail.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import tomllib
@@ -96,12 +97,21 @@ def chapter_claims(chapter: str) -> list[Claim]:
     return found
 
 
+def render_chapter_claims_html(chapter: str) -> str:
+    """The chapter's claims as a numbered list, each id a link to the cell that checks it."""
+    items = "".join(
+        f'<li>{html.escape(c.statement)} <em>(claim <a class="claim-id" href="#{anchor(c.id)}">'
+        f"<code>{html.escape(c.id)}</code></a>)</em></li>"
+        for c in chapter_claims(chapter)
+    )
+    return f'<ol class="claims">{items}</ol>'
+
+
 def show_chapter_claims(chapter: str) -> None:
     """Display the chapter's claims as a list (the chapter states them up front)."""
-    from IPython.display import Markdown, display
+    from IPython.display import HTML, display
 
-    lines = [f"{i}. {c.statement} *(claim `{c.id}`)*" for i, c in enumerate(chapter_claims(chapter), 1)]
-    display(Markdown("\n".join(lines)))
+    display(HTML(render_chapter_claims_html(chapter)))
 
 
 def check(claim_id: str, holds: bool, measured: Mapping[str, object] | None = None) -> None:
