@@ -339,3 +339,16 @@ def test_framework_stacks_draw_each_framework_default():
         models.framework_initializers("JAX", 64)
     with pytest.raises(ValueError, match="fan_in"):
         models.framework_initializers("Keras", 0)
+
+
+def test_input_dependent_share():
+    rng = np.random.default_rng(0)
+    centred = rng.normal(size=(512, 8))
+    assert probes.input_dependent_share(centred) == pytest.approx(1.0, abs=0.02)
+    same_for_all = np.tile(rng.normal(size=(1, 3, 4)), (16, 1, 1))
+    assert probes.input_dependent_share(same_for_all) < 1e-12
+    # a constant offset of 3 on unit-variance noise: 1 / (1 + 9) of the second moment varies
+    assert probes.input_dependent_share(centred + 3.0) == pytest.approx(0.1, rel=0.05)
+    assert np.isnan(probes.input_dependent_share(np.zeros((4, 2))))
+    with pytest.raises(ValueError, match="at least 2 examples"):
+        probes.input_dependent_share(np.ones((1, 5)))

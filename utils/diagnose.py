@@ -128,9 +128,7 @@ def init_report(
         kernel = layer.kernel.numpy()
         fan_in, fan_out = fans(kernel.shape)
         h, g = signal[layer.name]["activation"], signal[layer.name]["gradient"]
-        per_example = h.reshape(len(h), -1).astype(np.float64)
         units = h.reshape(-1, h.shape[-1])
-        second_moment = float(np.mean(per_example**2))
         rows.append(
             {
                 "layer": layer.name,
@@ -139,11 +137,7 @@ def init_report(
                 "activation RMS": probes.rms(h),
                 "dead units": float(np.mean(np.all(units == 0, axis=0))),
                 # how much of the signal differs between inputs (1: all of it, 0: none)
-                "input-dependent share": float(
-                    per_example.var(axis=0).mean() / second_moment
-                )
-                if second_moment > 0
-                else float("nan"),
+                "input-dependent share": probes.input_dependent_share(h),
                 "gradient RMS": probes.rms(g),
                 "weight std": float(kernel.std()),
                 "Glorot std": float(np.sqrt(2 / (fan_in + fan_out))),

@@ -101,6 +101,21 @@ def second_moment(values: np.ndarray) -> float:
     return float(np.mean(values**2))
 
 
+def input_dependent_share(activations: np.ndarray) -> float:
+    """The share of a layer's second moment that varies between the examples of a batch.
+
+    ``activations`` is (examples, …); each example's values are one vector. Returns the variance
+    across examples, averaged over the vector's entries, over E[h²]: 1 when the signal has mean
+    zero over the batch, 0 when every example gives the same signal (the layer has forgotten its
+    input), NaN when the signal is zero everywhere.
+    """
+    values = np.asarray(activations, dtype=np.float64)
+    if values.ndim < 2 or len(values) < 2:
+        raise ValueError(f"need (examples, …) with at least 2 examples, got shape {values.shape}")
+    per_example = values.reshape(len(values), -1)
+    moment = float(np.mean(per_example**2))
+    return float(per_example.var(axis=0).mean() / moment) if moment > 0 else float("nan")
+
 
 def one_layer_gain(make_layer: Callable[[], keras.layers.Layer], x: np.ndarray, draws: int = 16, seed: int | None = None) -> float:
     """Mean over ``draws`` fresh weight draws of E[layer(x)²] / E[x²], for one layer on a fixed input.
