@@ -107,7 +107,25 @@ def compile_sgd(
         metrics=["accuracy"],
         steps_per_execution=steps_per_execution,
     )
+    _build_training_state(model)
     return model
+
+
+def _build_training_state(model: keras.Model) -> None:
+    """Create the optimizer's and the accuracy metric's variables now, before the first ``fit``.
+
+    Keras creates them lazily, inside the first trace of the training step, and TensorFlow then
+    traces that step a second time (a function may create variables only on its first trace).
+    Building them here halves the tracing cost of every compiled network, seconds for a deep one;
+    the training is bit for bit the same (tested).
+    """
+    if not model.built:
+        return  # a model without an input shape builds on its first batch; Keras handles it
+    x = keras.ops.zeros((1, *model.input_shape[1:]))
+    logits = keras.ops.zeros((1, *model.output_shape[1:]))
+    model.compute_metrics(x, keras.ops.zeros((1,), dtype="int32"), logits, sample_weight=None)
+    model.reset_metrics()
+    model.optimizer.build(model.trainable_variables)
 
 
 def train(
@@ -380,6 +398,7 @@ def compile_adam(
         metrics=["accuracy"],
         steps_per_execution=steps_per_execution,
     )
+    _build_training_state(model)
     return model
 
 
