@@ -396,3 +396,46 @@ def test_pytorch_scale_accepts_one_third(capsys):
 def test_pytorch_scale_rejects_wrong_answers(wrong):
     with pytest.raises(exercises.ExerciseIncorrect):
         exercises.check_pytorch_scale(wrong)
+
+
+def test_orthogonal_gain_accepts_root_two(capsys):
+    exercises.check_orthogonal_gain(np.sqrt(2))
+    exercises.check_orthogonal_gain(1.414)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [2.0, 1.0, np.sqrt(0.5), 0.5, 4.0, np.sqrt(6)])
+def test_orthogonal_gain_rejects_wrong_answers(wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_orthogonal_gain(wrong)
+
+
+def test_identity_kernel_accepts_the_centre_identity(capsys):
+    for c in (1, 4):
+        delta = np.zeros((3, 3, c, c))
+        delta[1, 1] = np.eye(c)
+        exercises.check_identity_kernel(delta)
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+def _kernel(fill):
+    kernel = np.zeros((3, 3, 4, 4))
+    fill(kernel)
+    return kernel
+
+
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (_kernel(lambda k: k.__setitem__((0, 0), np.eye(4))), "shifts"),
+        (_kernel(lambda k: k.__setitem__((slice(None), slice(None)), np.eye(4))), "every other tap"),
+        (_kernel(lambda k: k.__setitem__((1, 1), np.ones((4, 4)))), "not quite"),
+        (_kernel(lambda k: k.__setitem__((1, 1), np.eye(4)[::-1])), "not quite"),  # swaps channels
+        (_kernel(lambda k: k.__setitem__((slice(None), slice(None)), np.eye(4) / 9)), "not quite"),  # a blur
+        (np.eye(4), "shape"),
+    ],
+    ids=["corner", "every-tap", "mixes-channels", "swapped-channels", "blur", "matrix"],
+)
+def test_identity_kernel_rejects_wrong_kernels(wrong, hint):
+    with pytest.raises(exercises.ExerciseIncorrect, match=hint):
+        exercises.check_identity_kernel(wrong)

@@ -190,6 +190,48 @@ def check_variance_scaling_settings(name: str, scale: float, mode: str, distribu
     print(f"Correct: {name} is VarianceScaling(scale={float(scale)}, mode={mode!r}, distribution={distribution!r}).")
 
 
+def check_orthogonal_gain(answer: float) -> None:
+    """Exercise 5.2: grade the ``gain`` of ``Orthogonal`` whose square kernel has He's variance 2/n."""
+    answer = _number(answer)
+    expected = float(np.sqrt(2.0))
+    if np.isclose(answer, 2.0, rtol=5e-3):
+        raise ExerciseIncorrect("2 is the variance factor; gain multiplies the entries, so the variance grows by gain²")
+    if np.isclose(answer, 1.0, rtol=5e-3):
+        raise ExerciseIncorrect("gain 1 gives entries of variance 1/n: LeCun's, not He's 2/n")
+    if np.isclose(answer, np.sqrt(0.5), rtol=5e-3) or np.isclose(answer, 0.5, rtol=5e-3):
+        raise ExerciseIncorrect("He's variance is larger than LeCun's 1/n, so the gain is above 1")
+    if not np.isclose(answer, expected, rtol=5e-3):
+        raise ExerciseIncorrect("not quite. Hint: the entries of an orthogonal n×n matrix have variance 1/n")
+    print(f"Correct: gain² · 1/n = 2/n, so gain = √2 ≈ {expected:.4f}.")
+
+
+def check_identity_kernel(kernel: np.ndarray) -> None:
+    """Exercise 5.3: grade a 3×3 kernel meant to make a ``padding="same"`` Conv2D the identity map.
+
+    The kernel is applied, as Keras applies it (cross-correlation, zero padding of one pixel), to
+    random images with as many channels as the kernel has.
+    """
+    kernel = np.asarray(kernel, dtype=np.float64)
+    if kernel.ndim != 4 or kernel.shape[:2] != (3, 3) or kernel.shape[2] != kernel.shape[3]:
+        raise ExerciseIncorrect(
+            f"a 3×3 Conv2D kernel with c input and c output channels has shape (3, 3, c, c), got {kernel.shape}"
+        )
+    c = kernel.shape[2]
+    images = np.random.default_rng(0).normal(size=(2, 8, 8, c))
+    padded = np.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0)))  # what padding="same" adds
+    output = numpy_cnn.conv2d_forward(padded, kernel, np.zeros(c))
+    if np.allclose(output, images, atol=1e-6):
+        print(f"Correct: the {c}×{c} identity at the centre tap, zeros elsewhere, copies every pixel.")
+        return
+    eye = np.eye(c)
+    if np.allclose(kernel[1, 1], eye):
+        raise ExerciseIncorrect("the centre tap is right; every other tap must be zero, or neighbours leak in")
+    for a, b in np.ndindex(3, 3):
+        if np.allclose(kernel[a, b], eye):
+            raise ExerciseIncorrect(f"the identity at tap ({a}, {b}) shifts the image; the centre tap is (1, 1)")
+    raise ExerciseIncorrect("not quite. Hint: an output pixel should copy its own input pixel, channel by channel")
+
+
 def check_relabelling_count(answer: int) -> None:
     """Exercise 6.2: grade the number of relabellings of the two-layer CNN (16 and 16 filters)
     that leave its function unchanged."""
