@@ -96,3 +96,19 @@ def test_each_inline_script_appears_once(html):
     """A repeated `const THEBE_JS_URL` is a script error in the reader's console (_ext/page_scripts.py)."""
     for page in sorted(html.glob("chapters/*.html")):
         assert page.read_text().count("const THEBE_JS_URL") <= 1, page.name
+
+
+def test_figures_offer_a_half_size_copy_and_open_whole(html):
+    """Every figure saved at 2× has a half-size srcset choice (a phone or an ordinary screen takes
+    it), no fixed height (it would distort the figure on a narrow screen), and a link to itself."""
+    figures = 0
+    for page in sorted((html / "chapters").glob("*.html")):
+        for img in re.findall(r'<img\b[^>]*_images/[0-9a-f]{16,}[^>]*>', page.read_text()):
+            figures += 1
+            assert "srcset=" in img and "height:" not in img, f"{page.name}: {img[:160]}"
+            half = re.search(r'srcset="([^" ]+) ', img).group(1)
+            assert (page.parent / half).resolve().exists(), f"{page.name}: {half} missing"
+        assert page.read_text().count('class="figure-full"') == len(
+            re.findall(r'<img\b[^>]*srcset=', page.read_text())
+        )
+    assert figures > 30  # the book had 42 when this test was written

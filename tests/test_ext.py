@@ -49,3 +49,28 @@ def test_repeated_inline_scripts_are_dropped_once():
     assert [(s.filename, s.attributes) for s in kept] == [(None, {"body": thebe}), ("a.js", {})]
     other = _JavaScript(None, body="let y = 1")
     assert without_repeats([*scripts, other])[-1] is other
+
+
+def test_figures_get_a_half_size_choice_and_a_link(tmp_path):
+    from PIL import Image
+
+    from figure_sizes import rewrite_page
+
+    images = tmp_path / "_images"
+    images.mkdir()
+    sharp, plain = "a" * 64, "b" * 64
+    Image.new("RGB", (1520, 800), "white").save(images / f"{sharp}.png")  # saved at 2×
+    Image.new("RGB", (700, 400), "white").save(images / f"{plain}.png")  # shown at its own size
+    page = (
+        f'<p><img alt="Figure: loss" src="../_images/{sharp}.png" style="width: 760px; height: 400px;" /></p>'
+        f'<p><img alt="Figure: other" src="../_images/{plain}.png" style="width: 700px; height: 400px;" /></p>'
+    )
+    once = rewrite_page(page, images)
+    assert f'srcset="../_images/{sharp}-half.png 760w, ../_images/{sharp}.png 1520w"' in once
+    assert f'<a class="figure-full" href="../_images/{sharp}.png"' in once
+    assert 'alt="Figure: loss"' in once and "height: 400px" not in once.split(plain)[0]
+    with Image.open(images / f"{sharp}-half.png") as half:
+        assert half.size == (760, 400)
+    assert f'<img alt="Figure: other" src="../_images/{plain}.png" style="width: 700px; height: 400px;" />' in once
+    assert not (images / f"{plain}-half.png").exists()
+    assert rewrite_page(once, images) == once  # a second run changes nothing
