@@ -84,3 +84,15 @@ def test_random_filters_in_span_stay_in_the_span_and_check_input():
         filters.patch_directions(images[..., 0], 3)
     with pytest.raises(ValueError):
         filters.share_in_span(np.zeros((3, 3)), directions)
+
+
+def test_matched_order_undoes_a_relabelling():
+    rng = np.random.default_rng(0)
+    reference = rng.normal(size=(3, 3, 1, 6))
+    permutation = np.array([4, 0, 5, 2, 1, 3])
+    noisy = reference[..., permutation] + 0.05 * rng.normal(size=(3, 3, 1, 6))
+    order = filters.matched_order(reference, noisy)
+    np.testing.assert_array_equal(permutation[order], np.arange(6))
+    assert filters.matched_similarity(reference, noisy[..., order])[0] > 0.95  # paired by index now
+    with pytest.raises(ValueError):
+        filters.matched_order(reference, reference[..., :5])

@@ -76,6 +76,19 @@ def matched_similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return float(np.mean(np.diag(cos))), float(np.mean(cos[rows, cols]))
 
 
+def matched_order(reference: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """Indices that reorder ``kernel``'s filters (last axis) so that filter i best matches
+    ``reference``'s filter i: the one-to-one matching of :func:`matched_similarity`.
+
+    ``kernel[..., matched_order(reference, kernel)]`` lines the filters of two runs up for a figure.
+    """
+    cos = cosine_matrix(reference, kernel)
+    if cos.shape[0] != cos.shape[1]:
+        raise ValueError(f"kernels must have the same number of filters, got {cos.shape}")
+    rows, cols = linear_sum_assignment(-cos)
+    return cols[np.argsort(rows)]
+
+
 def most_similar_pair(values: np.ndarray) -> float:
     """The largest |correlation| between two different columns of ``values`` (e.g. feature maps).
 
