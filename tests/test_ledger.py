@@ -9,11 +9,53 @@ import pytest
 
 from utils import claims, ledger
 
-CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ROOT / "chapters"
+# The five source articles, in the shared folder beside the repository (see its README).
+SOURCES = ROOT.parent / "shared" / "sources"
 PAGE = CHAPTERS / "claims_ledger.ipynb"
 NOTEBOOKS = [nb for nb in sorted(CHAPTERS.glob("*.ipynb")) if nb != PAGE]
 SECTION_CALL = re.compile(r"ledger\.show_chapter_verdicts\(\s*[\"']([^\"']+)[\"']\s*\)")
 VERDICT_WORD = re.compile(r"\b(reproduced|qualified|refuted)\b", re.IGNORECASE)
+
+
+TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                            "\u2013": "-", "\u2014": "-"})
+ELISION = re.compile(r"(?:^|\s)\.\.\.(?=\s|$)")  # " … " (normalised to " ... ") leaves text out
+INSERTION = re.compile(r"\[[^\]]*\]")  # "[…]" is the editor's, not the article's
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace and map typographic quotes, dashes and ellipses to plain ASCII."""
+    return re.sub(r"\s+", " ", text.translate(TYPOGRAPHY).replace("\u2026", "...")).strip()
+
+
+def quoted_pieces(says: str) -> list[str]:
+    """The article's own words in a quote: split at elisions and at [bracketed] insertions."""
+    pieces = []
+    for part in ELISION.split(normalise(says)):
+        pieces += [p.strip() for p in INSERTION.split(part) if p.strip()]
+    return pieces
+
+
+def quote_is_verbatim(says: str, text: str) -> bool:
+    """Every piece of the quote appears in the (normalised) text, in order."""
+    text, at = normalise(text), 0
+    for piece in quoted_pieces(says):
+        found = text.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return bool(quoted_pieces(says))
+
+
+def source_text(article_id: str) -> str:
+    number = article_id.removeprefix("article-")
+    found = sorted(SOURCES.glob(f"{number}_*.txt"))
+    assert len(found) == 1, (
+        f"the source text of {article_id} ({SOURCES}/{number}_*.txt) is missing: the tests need the "
+        f"shared folder beside the repository, with the five articles in shared/sources/")
+    return found[0].read_text(encoding="utf-8").replace("**", "")  # markdown bold is not the article's words
 
 
 def cells(notebook: Path) -> list[dict]:
@@ -33,6 +75,28 @@ def test_every_article_is_described_and_has_entries():
     assert {e.article for e in ledger.entries()} == set(ledger.articles())
     for article in ledger.articles().values():
         assert article.title and article.kind and article.date and len(article.summary) > 40
+
+
+def test_every_entry_quotes_its_article_verbatim():
+    assert SOURCES.is_dir(), (
+        f"{SOURCES} is missing: the ledger's quotes are checked against the source articles, which "
+        f"must lie in ../shared/sources beside the repository")
+    texts = {article_id: source_text(article_id) for article_id in ledger.articles()}
+    wrong = [f"{e.id}: {e.says[:100]}" for e in ledger.entries() if not quote_is_verbatim(e.says, texts[e.article])]
+    assert not wrong, (f"{len(wrong)} entries' 'says' is not the article's words (elide with ' … ', "
+                       f"insert with [brackets]):\n" + "\n".join(wrong))
+
+
+def test_quote_matching_convention():
+    text = "It is  \u201cgood\u201d \u2013 they\u2019re   fine.\nNext, the weights [sic] are set. Then more."
+    assert quote_is_verbatim('It is "good" - they\u2019re fine.', text)
+    assert quote_is_verbatim("It is \u201cgood\u201d \u2026 the weights", text)
+    assert quote_is_verbatim("they're fine. ... Then more.", text)
+    assert quote_is_verbatim("[The article says that] the weights [, it says,] are set.", text)
+    assert not quote_is_verbatim("It is good", text)  # quotes dropped
+    assert not quote_is_verbatim("Then more. \u2026 It is", text)  # out of order
+    assert not quote_is_verbatim("the weights are set", text)  # only the quote's brackets are removed
+    assert not quote_is_verbatim("[only an insertion]", text)
 
 
 def test_every_entry_is_shown_in_exactly_one_chapter_section():
