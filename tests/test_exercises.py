@@ -65,21 +65,31 @@ def digits():
     return data.load_digits()
 
 
-def test_zero_init_accuracy_accepts_any_class_share(digits, capsys):
+def test_zero_init_accuracy_accepts_one_class_at_any_class_share(digits, capsys):
     for share in np.bincount(digits.y_test) / len(digits.y_test):
-        exercises.check_zero_init_accuracy(float(share), digits)
-    exercises.check_zero_init_accuracy(0.10, digits)
+        exercises.check_zero_init_accuracy(1, float(share), digits)
+    exercises.check_zero_init_accuracy(1, 0.10, digits)
     assert "Correct" in capsys.readouterr().out
 
 
-def test_zero_init_accuracy_rejects_wrong_answers(digits):
-    for wrong in (0.0, 1.0, 0.5, 0.2, 0.05, 0.9):  # nothing right, everything right, guesses
-        with pytest.raises(exercises.ExerciseIncorrect):
-            exercises.check_zero_init_accuracy(wrong, digits)
+@pytest.mark.parametrize(
+    "classes, accuracy",
+    [(10, 0.10), (10, 0.0), (0, 0.0), (2, 0.2), (1, 0.0), (1, 1.0), (1, 0.5), (1, 0.05), (1, 0.2)],
+    ids=["chance", "nothing-right", "no-class", "two-classes", "one-class-none-right", "all-right",
+         "half", "too-low", "two-shares"],
+)
+def test_zero_init_accuracy_rejects_wrong_answers(digits, classes, accuracy):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_zero_init_accuracy(classes, accuracy, digits)
+
+
+def test_zero_init_accuracy_rejects_bad_input(digits):
     with pytest.raises(ValueError):
-        exercises.check_zero_init_accuracy(1.5, digits)
+        exercises.check_zero_init_accuracy(1, 1.5, digits)
     with pytest.raises(TypeError):
-        exercises.check_zero_init_accuracy("0.1", digits)
+        exercises.check_zero_init_accuracy(1, "0.1", digits)
+    with pytest.raises(TypeError):
+        exercises.check_zero_init_accuracy(1.0, 0.1, digits)
 
 
 def test_relu_stack_moment(capsys):

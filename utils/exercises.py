@@ -52,23 +52,31 @@ def check_kernel_gradient(kernel_gradient: Callable[[np.ndarray, np.ndarray, tup
     print("Correct: your kernel gradient matches the reference on three layer shapes.")
 
 
-def check_zero_init_accuracy(answer: float, data: Split) -> None:
-    """Exercise 1.2: grade the predicted test accuracy of a trained, all-zero-initialised network.
+def check_zero_init_accuracy(classes_predicted: int, accuracy: float, data: Split) -> None:
+    """Exercise 1.2: grade how many classes a trained, all-zero-initialised network predicts on the
+    test set, and its test accuracy.
 
     Every hidden unit of such a network outputs 0 forever, so only the output layer's bias learns:
     the network gives every image the same logits and predicts one class for all of them. Which
     class depends on the bias's last updates (with nearly balanced classes not always the
-    commonest), but the accuracy is that class's share of the test set, so any answer within
-    half a point of the range of the classes' test shares is right.
+    commonest), but the accuracy is that class's share of the test set, so any accuracy within
+    half a point of the range of the classes' test shares is right. Asking for the number of
+    classes too tells that reasoning from "ten classes at chance", which gives the same 0.10 here.
     """
-    answer = _number(answer)
-    if not 0.0 <= answer <= 1.0:
-        raise ValueError(f"answer must be a fraction between 0 and 1, got {answer}")
-    shares = np.bincount(data.y_test) / len(data.y_test)
-    if not shares.min() - 0.005 <= answer <= shares.max() + 0.005:
+    if isinstance(classes_predicted, bool) or not isinstance(classes_predicted, (int, np.integer)):
+        raise TypeError(f"classes_predicted must be an integer, got {classes_predicted!r}")
+    accuracy = _number(accuracy)
+    if not 0.0 <= accuracy <= 1.0:
+        raise ValueError(f"accuracy must be a fraction between 0 and 1, got {accuracy}")
+    if classes_predicted != 1:
         raise ExerciseIncorrect(
-            "not quite. Hint: with every kernel zero, which parameters can still receive a non-zero "
-            "gradient, and what does the network then predict for every image?"
+            "not quite. Hint: with every kernel zero, can two images get different logits? Chance "
+            "accuracy from guessing among ten classes is not what happens here."
+        )
+    shares = np.bincount(data.y_test) / len(data.y_test)
+    if not shares.min() - 0.005 <= accuracy <= shares.max() + 0.005:
+        raise ExerciseIncorrect(
+            "one class, right; its accuracy is the share of the test set that belongs to that class"
         )
     print("Correct: the network predicts one class for every test image, and each class is about "
           f"{shares.mean():.2f} of the test set.")
