@@ -159,3 +159,13 @@ def test_apply_gradients_is_the_sgd_step_and_checks_its_input():
         b.apply_gradients({"kernel": grads["kernel"]}, learning_rate=0.1)
     with pytest.raises(ValueError, match="shape"):
         b.apply_gradients({**grads, "bias": grads["bias"][:2]}, learning_rate=0.1)
+
+
+def test_conv2d_backward_can_skip_the_input_gradient():
+    rng = np.random.default_rng(1)
+    x, k, g = rng.normal(size=(2, 6, 6, 2)), rng.normal(size=(3, 3, 2, 3)), rng.normal(size=(2, 4, 4, 3))
+    full = numpy_cnn.conv2d_backward(x, k, g)
+    skipped = numpy_cnn.conv2d_backward(x, k, g, input_gradient=False)
+    assert skipped[0] is None
+    np.testing.assert_array_equal(skipped[1], full[1])
+    np.testing.assert_array_equal(skipped[2], full[2])

@@ -42,17 +42,18 @@ def conv2d_forward(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> np.nd
 
 
 def conv2d_backward(
-    x: np.ndarray, kernel: np.ndarray, grad_out: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x: np.ndarray, kernel: np.ndarray, grad_out: np.ndarray, input_gradient: bool = True
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Gradients of a loss through :func:`conv2d_forward`.
 
     Args:
         x: the layer's input, (n, h, w, c_in).
         kernel: the layer's kernel, (kh, kw, c_in, c_out).
         grad_out: ∂loss/∂output, (n, h-kh+1, w-kw+1, c_out).
+        input_gradient: whether to compute ∂loss/∂x (a first layer, fed images, needs none).
 
     Returns:
-        (∂loss/∂x, ∂loss/∂kernel, ∂loss/∂bias).
+        (∂loss/∂x or None, ∂loss/∂kernel, ∂loss/∂bias).
     """
     _check_conv_shapes(x, kernel)
     kh, kw, _, c_out = kernel.shape
@@ -62,6 +63,8 @@ def conv2d_backward(
         raise ValueError(f"grad_out must have shape {expected}, got {grad_out.shape}")
     grad_kernel = np.einsum("nijabc,nijo->abco", _patches(x, kh, kw), grad_out)
     grad_bias = grad_out.sum(axis=(0, 1, 2))
+    if not input_gradient:
+        return None, grad_kernel, grad_bias
     # Each output pixel (i, j) spreads its gradient back over the window it was computed from.
     grad_x = np.zeros_like(x, dtype=np.result_type(x, kernel, grad_out))
     for a in range(kh):
@@ -143,7 +146,7 @@ class TinyCNN:
         flat_hidden = cache["hidden"].reshape(len(x), -1)
         grad_hidden = (grad_logits @ self.dense.T).reshape(cache["hidden"].shape)
         grad_pre = grad_hidden * (cache["pre"] > 0)
-        _, grad_kernel, grad_bias = conv2d_backward(x, self.kernel, grad_pre)
+        _, grad_kernel, grad_bias = conv2d_backward(x, self.kernel, grad_pre, input_gradient=False)
         return loss, {
             "kernel": grad_kernel,
             "bias": grad_bias,
