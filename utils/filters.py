@@ -69,11 +69,17 @@ def matched_similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     The matching maximises the total |cos| (the Hungarian algorithm), which undoes any relabelling
     of the filters between the two kernels. Returns (by index, matched).
     """
+    cos, rows, cols = _best_matching(a, b)
+    return float(np.mean(np.diag(cos))), float(np.mean(cos[rows, cols]))
+
+
+def _best_matching(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """|cos| between the filters of a and b, and the one-to-one pairing (rows, cols) maximising it."""
     cos = cosine_matrix(a, b)
     if cos.shape[0] != cos.shape[1]:
         raise ValueError(f"kernels must have the same number of filters, got {cos.shape}")
     rows, cols = linear_sum_assignment(-cos)
-    return float(np.mean(np.diag(cos))), float(np.mean(cos[rows, cols]))
+    return cos, rows, cols
 
 
 def matched_order(reference: np.ndarray, kernel: np.ndarray) -> np.ndarray:
@@ -82,10 +88,7 @@ def matched_order(reference: np.ndarray, kernel: np.ndarray) -> np.ndarray:
 
     ``kernel[..., matched_order(reference, kernel)]`` lines the filters of two runs up for a figure.
     """
-    cos = cosine_matrix(reference, kernel)
-    if cos.shape[0] != cos.shape[1]:
-        raise ValueError(f"kernels must have the same number of filters, got {cos.shape}")
-    rows, cols = linear_sum_assignment(-cos)
+    _, rows, cols = _best_matching(reference, kernel)
     return cols[np.argsort(rows)]
 
 
