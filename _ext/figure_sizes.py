@@ -25,15 +25,19 @@ FIGURE = re.compile(
 HALF = "-half"  # the copy at half the pixels: <hash>-half.png
 
 
-def half_size_copy(image: Path) -> tuple[Path, int]:
-    """Write ``<name>-half.png`` beside ``image`` at half its width (once); return it and its width."""
-    target = image.with_name(image.stem + HALF + image.suffix)
+def half_size_copy(image: Path, shown: int) -> tuple[Path, int, int] | None:
+    """For a figure saved at 2× (about twice the ``shown`` width in pixels): write
+    ``<name>-half.png`` beside it (once) and return that file, its width and the full width;
+    ``None`` for a figure saved at its displayed size, which has nothing to choose between."""
     with Image.open(image) as full:
         width, height = full.size
-        half = (max(1, round(width / 2)), max(1, round(height / 2)))
+        if width < 1.5 * shown:
+            return None
+        target = image.with_name(image.stem + HALF + image.suffix)
+        half = (round(width / 2), round(height / 2))
         if not target.exists():
             full.resize(half, Image.Resampling.LANCZOS).save(target, optimize=True)
-    return target, half[0]
+    return target, half[0], width
 
 
 def rewrite_page(page: str, images: Path) -> str:
@@ -42,13 +46,10 @@ def rewrite_page(page: str, images: Path) -> str:
     def responsive(match: re.Match[str]) -> str:
         full = images / f"{match['name']}.png"
         shown = int(match["width"])
-        if not full.exists():
+        copy = half_size_copy(full, shown) if full.exists() else None
+        if copy is None:
             return match[0]
-        with Image.open(full) as image:
-            pixels = image.size[0]
-        if pixels < 1.5 * shown:  # not a 2× figure: nothing to choose between
-            return match[0]
-        half, half_width = half_size_copy(full)
+        half, half_width, pixels = copy
         half_src = match["src"].rsplit("/", 1)[0] + "/" + half.name
         img = (
             f'<img {match["before"]}src="{match["src"]}"{match["after"]}'
