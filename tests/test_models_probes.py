@@ -245,12 +245,15 @@ def test_accuracy_counts_correct_predictions(digits):
 
 def test_steps_per_execution_gives_the_same_training(digits):
     weights = []
-    for steps in (1, 8):
+    histories = []
+    for steps in (1, 8, models.STEPS_PER_CALL):  # one step per call, several, a whole epoch
         reproducibility.seed_everything(3)
         model = models.compile_sgd(models.small_cnn(digits.input_shape, "he_uniform"), 0.05, 0.9, steps_per_execution=steps)
-        models.train(model, digits, epochs=1)
+        histories.append(models.train(model, digits, epochs=2))
         weights.append(model.get_weights())
-    assert all(np.array_equal(a, b) for a, b in zip(*weights))
+    assert all(np.array_equal(a, b) for w in weights[1:] for a, b in zip(weights[0], w))
+    assert histories[0] == histories[1] == histories[2]
+    assert models.STEPS_PER_CALL >= -(-len(digits.x_train) // 10)  # an epoch of batches of 10 fits in one call
     for bad in (0, 1.5, True):
         with pytest.raises(ValueError):
             models.compile_sgd(models.small_cnn(digits.input_shape, "he_uniform"), steps_per_execution=bad)
