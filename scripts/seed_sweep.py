@@ -50,7 +50,7 @@ def worker(path: str) -> None:
 
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(Path(path).parent)}})
+                            resources={"metadata": {"path": str(Path(path).parent)}}, shutdown_kernel="immediate")
     try:
         client.execute()
     except CellExecutionError as error:
