@@ -449,3 +449,52 @@ def _kernel(fill):
 def test_identity_kernel_rejects_wrong_kernels(wrong, hint):
     with pytest.raises(exercises.ExerciseIncorrect, match=hint):
         exercises.check_identity_kernel(wrong)
+
+
+def _cnn_with(fill, trainable=False):
+    """A fresh two-layer CNN whose conv1 kernel is changed by ``fill(kernel, templates)``."""
+    from utils import filters, models
+
+    model = models.two_layer_cnn((16, 16, 1), "he_uniform")
+    templates = filters.hand_designed(5)
+    kernel = model.get_layer("conv1").kernel.numpy()
+    fill(kernel, list(templates.values()))
+    model.get_layer("conv1").kernel.assign(kernel)
+    model.get_layer("conv1").trainable = trainable
+    return model, templates
+
+
+def _replace(kernel, templates):
+    for i, t in enumerate(templates):
+        kernel[:, :, 0, i] = 0.3 * t
+
+
+def test_frozen_templates_accepts_the_solution(capsys):
+    exercises.check_frozen_templates(*_cnn_with(_replace))
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "fill, trainable, hint",
+    [
+        (_replace, True, "trainable"),  # forgot to freeze
+        (lambda k, ts: None, False, "no conv1 filter"),  # never assigned
+        (lambda k, ts: [k.__setitem__((slice(None), slice(None), 0, i), k[:, :, 0, i] + 0.3 * t)
+                        for i, t in enumerate(ts)], False, "no conv1 filter"),  # added to the random filter
+        (lambda k, ts: k.__setitem__((slice(None), slice(None), 0, 0), ts[0]), False, "no conv1 filter"),  # one of three
+    ],
+    ids=["not-frozen", "not-assigned", "added-not-replaced", "only-one"],
+)
+def test_frozen_templates_rejects_wrong_models(fill, trainable, hint):
+    with pytest.raises(exercises.ExerciseIncorrect, match=hint):
+        exercises.check_frozen_templates(*_cnn_with(fill, trainable))
+
+
+def test_frozen_templates_names_a_transposed_template():
+    model, templates = _cnn_with(_replace)
+    lopsided = {"corner": np.outer(np.arange(5.0), np.ones(5))}
+    kernel = model.get_layer("conv1").kernel.numpy()
+    kernel[:, :, 0, 5] = lopsided["corner"].T
+    model.get_layer("conv1").kernel.assign(kernel)
+    with pytest.raises(exercises.ExerciseIncorrect, match="transposed"):
+        exercises.check_frozen_templates(model, lopsided)

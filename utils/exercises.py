@@ -259,6 +259,51 @@ def check_relabelling_count(answer: int) -> None:
     print("Correct: 16! relabellings of conv1 times 16! of conv2, (16!)² ≈ 4.4e26 in all.")
 
 
+def check_frozen_templates(model, templates: dict[str, np.ndarray]) -> None:
+    """Exercise 6.1: grade a two-layer CNN whose frozen first layer holds the hand-designed templates.
+
+    ``model`` is the Keras model (trained or not); ``templates`` maps names to the 2-D kernels that
+    should each appear, up to a positive or negative scale, as one of ``conv1``'s filters.
+    """
+    try:
+        layer = model.get_layer("conv1")
+    except ValueError as error:
+        raise ExerciseIncorrect("the model has no layer named 'conv1': use models.two_layer_cnn") from error
+    kernel = np.asarray(layer.kernel.numpy(), dtype=np.float64)
+    if kernel.ndim != 4 or kernel.shape[2] != 1:
+        raise ExerciseIncorrect(f"conv1's kernel should have shape (k, k, 1, filters), got {kernel.shape}")
+    filters = kernel[:, :, 0, :].reshape(-1, kernel.shape[3]).T  # one row per filter
+    norms = np.linalg.norm(filters, axis=1)
+
+    def appears(template: np.ndarray) -> bool:
+        t = np.asarray(template, dtype=np.float64).ravel()
+        if t.size != filters.shape[1] or not np.linalg.norm(t) > 0:
+            return False
+        cosines = filters @ t / (np.maximum(norms, 1e-300) * np.linalg.norm(t))
+        return bool(np.max(np.abs(cosines)) > 0.999)
+
+    for name, template in templates.items():
+        template = np.asarray(template, dtype=np.float64)
+        if template.shape != kernel.shape[:2]:
+            raise ExerciseIncorrect(f"template {name!r} has shape {template.shape}, conv1's filters {kernel.shape[:2]}")
+        if appears(template):
+            continue
+        if appears(template.T):
+            raise ExerciseIncorrect(
+                f"{name!r} is transposed: a filter kernel[:, :, 0, i] is indexed (row, column), as the template is"
+            )
+        raise ExerciseIncorrect(
+            f"no conv1 filter is the template {name!r} (up to scale): replace a filter, kernel[:, :, 0, i] = template, "
+            "and assign the kernel back to the layer"
+        )
+    if layer.trainable:
+        raise ExerciseIncorrect(
+            "the templates are in place but conv1 is trainable: set trainable = False before compiling, "
+            "or training changes them"
+        )
+    print(f"Correct: conv1 is frozen and holds the {len(templates)} templates among its {kernel.shape[3]} filters.")
+
+
 def check_mean_field_point(q_star: float, chi1: float) -> None:
     """Exercise 7.1: grade q* and χ₁ of a tanh network with σ_w² = 2 and σ_b² = 0.05.
 
