@@ -85,6 +85,18 @@ def test_mean_field_sigmoid_counts_the_mean_of_one_half():
     assert mf.backward_gain[1] < 16.0 / 16  # at q = 4 the slope is well below ¼
 
 
+def test_mean_field_centred_sigmoid_is_a_scaled_tanh():
+    # σ(y) − ½ = ½·tanh(y/2): with 16 times the gain, q' = 4 q for the tanh network on y/2, so the
+    # pre-activations are twice the tanh network's and the backward gains are the same.
+    gains = [16.0] * 9
+    centred = theory.mean_field("centred_sigmoid", 4.0, gains)
+    tanh = theory.mean_field("tanh", 1.0, [1.0] * 9)
+    assert np.allclose(centred.pre_moment, 4 * tanh.pre_moment, rtol=1e-9)
+    assert np.allclose(centred.backward_gain[1:], tanh.backward_gain[1:], rtol=1e-9)
+    plain = theory.mean_field("sigmoid", 4.0, gains)
+    assert plain.gradient_ratio(1, 10) < centred.gradient_ratio(1, 10) / 10  # the mean of ½ costs
+
+
 def test_mean_field_rejects_bad_input():
     with pytest.raises(ValueError, match="activation"):
         theory.mean_field("swish", 1.0, [1.0])

@@ -117,12 +117,14 @@ _MEAN_FIELD_UNITS = {
     "tanh": (np.tanh, lambda y: 1.0 - np.tanh(y) ** 2),
     "relu": (lambda y: np.maximum(y, 0.0), lambda y: (y > 0).astype(float)),
     "sigmoid": (special.expit, lambda y: special.expit(y) * special.expit(-y)),
+    # σ(y) − ½ = ½·tanh(y/2): the sigmoid's slope without its mean of ½
+    "centred_sigmoid": (lambda y: special.expit(y) - 0.5, lambda y: special.expit(y) * special.expit(-y)),
 }
 
 
 def activation_pair(activation: str):
     """The activation function and its derivative, as numpy functions, for "linear", "tanh",
-    "relu" or "sigmoid"."""
+    "relu", "sigmoid" or "centred_sigmoid" (σ(y) − ½)."""
     if activation not in _MEAN_FIELD_UNITS:
         raise ValueError(f"activation must be one of {sorted(_MEAN_FIELD_UNITS)}, got {activation!r}")
     return _MEAN_FIELD_UNITS[activation]
@@ -153,7 +155,7 @@ def mean_field(activation: str, first_pre_moment: float, gains: Sequence[float],
     so fan_out = fan_in). The expectations are computed by Gauss–Hermite quadrature.
 
     Args:
-        activation: "linear", "tanh", "relu" or "sigmoid".
+        activation: "linear", "tanh", "relu", "sigmoid" or "centred_sigmoid" (σ(y) − ½).
         first_pre_moment: q₁, the second moment of the first layer's pre-activations.
         gains: fan_in · Var[W] of layers 2 … L (so the stack has len(gains) + 1 layers).
         points: quadrature points (even, so that no node sits on the kink of a ReLU at 0).
