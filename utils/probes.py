@@ -153,6 +153,38 @@ def dead_filters_per_layer(model: keras.Model, x: np.ndarray, prefix: str = "con
     return {name: int((~a.reshape(-1, a.shape[-1]).any(axis=0)).sum()) for name, a in active.items()}
 
 
+def filter_reach(model: keras.Model, x: np.ndarray, prefix: str = "conv") -> dict[str, dict[str, np.ndarray]]:
+    """For each Conv2D layer named ``prefix``…: which filters are dead, their biases, and the
+    largest response of their kernels alone.
+
+    A filter's *peak* is the largest value of its pre-activation without the bias (the kernel's
+    response) over every input in ``x`` and every position. A dead filter (zero output everywhere,
+    as its layer computes it) with a positive peak and a negative bias is switched off by its bias:
+    without it, the filter would fire somewhere. One with a peak of zero or less is switched off by
+    its kernel, whatever its bias. Returns layer name → {"dead", "bias", "peak"}, one entry per filter.
+    """
+    found = {}
+    h = keras.ops.convert_to_tensor(np.asarray(x, dtype=np.float32))
+    for layer in model.layers:
+        out = layer(h)
+        if layer.name.startswith(prefix):
+            if not isinstance(layer, keras.layers.Conv2D) or layer.bias is None:
+                raise ValueError(f"{layer.name} is not a Conv2D layer with a bias")
+            response = keras.ops.conv(h, layer.kernel, strides=layer.strides, padding=layer.padding,
+                                      dilation_rate=layer.dilation_rate)
+            response = keras.ops.convert_to_numpy(response).reshape(-1, layer.filters)
+            output = keras.ops.convert_to_numpy(out).reshape(-1, layer.filters)
+            found[layer.name] = {
+                "dead": ~(output != 0).any(axis=0),
+                "bias": layer.bias.numpy().copy(),
+                "peak": response.max(axis=0),
+            }
+        h = out
+    if not found:
+        raise ValueError(f"no layer of {model.name} has a name starting with {prefix!r}")
+    return found
+
+
 def dead_filter_fraction(model: keras.Model, x: np.ndarray, prefix: str = "conv") -> float:
     """Fraction of filters, over the layers named ``prefix``…, that output zero everywhere for every input."""
     dead = dead_filters_per_layer(model, x, prefix)
