@@ -235,7 +235,7 @@ def test_active_units_and_dead_filters(digits):
         probes.active_units(model, digits.x_test[:4], prefix="lstm")
 
 
-def test_filter_reach_tells_a_bias_kill_from_a_kernel_kill(digits):
+def test_filter_peaks_tells_a_bias_kill_from_a_kernel_kill(digits):
     x = digits.x_test[:32]
     model = models.conv_stack(digits.input_shape, 2, 4, "relu", "he_uniform")
     conv2 = model.get_layer("conv2")
@@ -243,7 +243,7 @@ def test_filter_reach_tells_a_bias_kill_from_a_kernel_kill(digits):
     kernel[..., 1] = -np.abs(kernel[..., 1])  # filter 1 reads non-negative ReLU inputs: never positive
     conv2.kernel.assign(kernel)
     conv2.bias.assign(np.array([0.0, 0.0, -1e3, 0.0], dtype="float32"))  # filter 2: killed by its bias
-    found = probes.filter_reach(model, x)
+    found = probes.filter_peaks(model, x)
     c = found["conv2"]
     assert list(found) == ["conv1", "conv2"] and c["dead"][1] and c["dead"][2]
     assert c["bias"][2] < 0 < c["peak"][2]  # its kernel alone would fire: the bias switches it off
@@ -254,7 +254,7 @@ def test_filter_reach_tells_a_bias_kill_from_a_kernel_kill(digits):
     assert np.allclose(c["peak"], z.reshape(-1, 4).max(axis=0))
     assert np.array_equal(c["dead"], ~(np.asarray(conv2(h)) != 0).reshape(-1, 4).any(axis=0))
     with pytest.raises(ValueError):
-        probes.filter_reach(model, x, prefix="dense")
+        probes.filter_peaks(model, x, prefix="dense")
 
 
 def test_accuracy_counts_correct_predictions(digits):

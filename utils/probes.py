@@ -153,7 +153,7 @@ def dead_filters_per_layer(model: keras.Model, x: np.ndarray, prefix: str = "con
     return {name: int((~a.reshape(-1, a.shape[-1]).any(axis=0)).sum()) for name, a in active.items()}
 
 
-def filter_reach(model: keras.Model, x: np.ndarray, prefix: str = "conv") -> dict[str, dict[str, np.ndarray]]:
+def filter_peaks(model: keras.Model, x: np.ndarray, prefix: str = "conv") -> dict[str, dict[str, np.ndarray]]:
     """For each Conv2D layer named ``prefix``…: which filters are dead, their biases, and the
     largest response of their kernels alone.
 
