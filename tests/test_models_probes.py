@@ -247,7 +247,7 @@ def test_filter_peaks_tells_a_bias_kill_from_a_kernel_kill(digits):
     c = found["conv2"]
     assert list(found) == ["conv1", "conv2"] and c["dead"][1] and c["dead"][2]
     assert c["bias"][2] < 0 < c["peak"][2]  # its kernel alone would fire: the bias switches it off
-    assert c["bias"][1] == 0 and c["peak"][1] <= 0  # dead through its kernel, whatever the bias
+    assert c["bias"][1] == 0 and c["peak"][1] <= 0  # dead even with a zero bias
     # the peak is the largest pre-activation without the bias, computed independently
     h = np.asarray(model.get_layer("conv1")(x))  # conv1's ReLU output, conv2's input
     z = np.asarray(keras.ops.conv(h, conv2.kernel, padding="same"))
