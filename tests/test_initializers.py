@@ -200,3 +200,16 @@ def test_orthogonal_entries_and_signs_are_those_of_a_uniform_rotation():
     keras_columns = np.stack([np.asarray(keras.initializers.Orthogonal(seed=s)((m, m))) for s in range(400)])
     keras_diagonal = np.diagonal(keras_columns, axis1=1, axis2=2).ravel()
     assert abs(keras_diagonal.mean()) < 5 * keras_diagonal.std() / np.sqrt(len(keras_diagonal))
+
+
+@pytest.mark.parametrize("shape", [(8, 8), (16, 4), (4, 16)])
+def test_keras_orthogonal_columns_are_uniform_on_the_sphere(shape):
+    # Keras's own draws, square, tall and wide: every column (rows, for a wide kernel) of length m
+    # is uniform on the unit sphere, so its squared entries follow Beta(1/2, (m - 1)/2).
+    m = max(shape)
+    beta = stats.beta(0.5, (m - 1) / 2).cdf
+    draws = np.stack([np.asarray(keras.initializers.Orthogonal(seed=s)(shape)) for s in range(300)])
+    assert stats.kstest(draws.reshape(-1) ** 2, beta).pvalue > 1e-4
+    # The test can fail: Gaussian entries of the same mean square are not on the sphere.
+    gaussian = np.random.default_rng(0).normal(0.0, 1 / np.sqrt(m), draws.shape)
+    assert stats.kstest(gaussian.reshape(-1) ** 2, beta).pvalue < 1e-4
