@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from utils import data, models, probes, reproducibility
+from utils import data, initializers, models, probes, reproducibility
 
 
 @pytest.fixture(scope="module")
@@ -383,6 +383,13 @@ def test_framework_stacks_draw_each_framework_default():
         kernel, bias = hidden2.kernel.numpy(), hidden2.bias.numpy()
         expected_var = {"Keras": 2 / (2 * width), "PyTorch": 1 / (3 * width), "Flax": 1 / width}
         assert abs(kernel.var() / expected_var[framework] - 1) < 0.02, framework
+        # The shape of the law, not only its variance: two uniforms reach their bounds; Flax's
+        # truncated normal (cut at two of its untruncated deviations) passes a uniform's bound.
+        largest, std = np.abs(kernel).max(), np.sqrt(expected_var[framework])
+        if framework == "Flax":
+            assert 2.0 * std < largest <= 2 * std / initializers.TRUNCATION_STDDEV + 1e-6
+        else:
+            assert 0.99 * np.sqrt(3) * std < largest <= np.sqrt(3) * std + 1e-6, framework
         if framework == "PyTorch":
             bound = 1 / np.sqrt(width)
             assert np.abs(bias).max() <= bound and bias.std() > 0.5 * bound / np.sqrt(3)
