@@ -161,7 +161,8 @@ def filter_peaks(model: keras.Model, x: np.ndarray, prefix: str = "conv") -> dic
     response) over every input in ``x`` and every position. A dead filter (zero output everywhere,
     as its layer computes it) with a positive peak and a negative bias is switched off by its bias:
     without it, the filter would fire somewhere. One with a peak of zero or less would stay dead
-    even with a zero bias (a positive bias larger than −peak would switch it on). Returns layer name → {"dead", "bias", "peak"}, one entry per filter.
+    even with a zero bias (a positive bias larger than −peak would switch it on).
+    Returns layer name → {"dead", "bias", "peak"}, one entry per filter.
     """
     found = {}
     h = keras.ops.convert_to_tensor(np.asarray(x, dtype=np.float32))
