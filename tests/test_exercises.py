@@ -293,18 +293,19 @@ def test_critical_weight_scale_names_the_squared_bound():
 def test_hundred_layer_parameters(capsys):
     from utils import models
 
-    model = models.conv_stack((8, 8, 1), 100, 16, "tanh", "glorot_uniform")
+    model = models.conv_stack((8, 8, 1), 100, 16, "tanh", "glorot_uniform", use_bias=False)
     exercises.check_hundred_layer_parameters(model.count_params())
     assert "Correct" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong", [238_480, 242_250, 229_840, 239_930, 240_091, 24_009],
-                         ids=["no-biases", "first-layer-16", "no-dense", "no-conv1", "off-by-one", "digit"])
+@pytest.mark.parametrize("wrong", [240_090, 238_480, 240_650, 228_240, 238_346, 238_491, 23_849],
+                         ids=["conv-biases", "no-dense-bias", "first-layer-16", "no-dense", "no-conv1",
+                              "off-by-one", "digit"])
 def test_hundred_layer_parameters_rejects_wrong_answers(wrong):
     with pytest.raises(exercises.ExerciseIncorrect):
         exercises.check_hundred_layer_parameters(wrong)
     with pytest.raises(TypeError):
-        exercises.check_hundred_layer_parameters(240090.0)
+        exercises.check_hundred_layer_parameters(238490.0)
 
 
 def test_selu_constants(capsys):

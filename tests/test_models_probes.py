@@ -166,6 +166,8 @@ def test_stack_builders_reject_bad_arguments():
     with pytest.raises(ValueError):
         models.conv_stack((8, 8, 1), 2, 4, "relu", "he_uniform", padding="reflect")
     with pytest.raises(ValueError):
+        models.conv_stack((8, 8, 1), 2, 4, "relu", "he_uniform", use_bias=0)
+    with pytest.raises(ValueError):
         models.compile_sgd(models.dense_stack(8, 1, 4, "relu", "he_uniform"), clipnorm=0.0)
 
 
@@ -373,6 +375,37 @@ def test_restart_trains_like_a_freshly_compiled_model():
         models.restart(used, start[:-1])
 
 
+def test_conv_stack_without_biases_keeps_the_logits_bias():
+    model = models.conv_stack((8, 8, 1), 3, 4, "tanh", "glorot_uniform", use_bias=False)
+    assert [v.path.split("/")[-1] for v in model.trainable_variables] == ["kernel"] * 4 + ["bias"]
+    assert model.get_layer("logits").bias is not None
+
+
+def test_batch_order_depends_only_on_the_global_seed():
+    # Chapters restart one compiled model without re-seeding between runs (re-seeding clears
+    # TensorFlow's kernel cache: the next training step re-optimises its graph, seconds for a deep
+    # network). That is sound only if fit's shuffling ignores every random draw made in between.
+    import tensorflow as tf
+
+    from utils import data
+
+    digits = data.load_digits(size=8)
+    small = data.Split(digits.x_train[:256], digits.y_train[:256], digits.x_test, digits.y_test)
+    reproducibility.seed_everything(3)
+    model = models.compile_sgd(models.conv_stack((8, 8, 1), 2, 4, "tanh", "glorot_uniform"), 0.05, 0.9)
+    start = model.get_weights()
+    first = models.train(model, small, epochs=2, batch_size=32)["loss"]
+    tf.random.uniform((5,)), keras.random.normal((5,)), np.random.rand(5)  # draws in between
+    models.conv_stack((8, 8, 1), 2, 4, "tanh", "he_normal")
+    models.restart(model, start)
+    again = models.train(model, small, epochs=2, batch_size=32)["loss"]
+    assert again == first  # bit for bit
+    tf.random.set_seed(4)  # another global seed: another order, hence another history
+    models.restart(model, start)
+    other = models.train(model, small, epochs=2, batch_size=32)["loss"]
+    assert other[0] != first[0]
+
+
 def test_framework_stacks_draw_each_framework_default():
     keras.utils.set_random_seed(0)
     width = 512
@@ -414,3 +447,16 @@ def test_input_dependent_share():
     assert np.isnan(probes.input_dependent_share(np.zeros((4, 2))))
     with pytest.raises(ValueError, match="at least 2 examples"):
         probes.input_dependent_share(np.ones((1, 5)))
+
+
+def test_readout_accuracy_reads_what_the_features_hold():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 3, 300)
+    informative = rng.normal(size=(300, 4, 5)) + 3.0 * labels[:, None, None]  # trailing shape flattened
+    assert probes.readout_accuracy(informative[:200], labels[:200], informative[200:], labels[200:]) > 0.95
+    noise = rng.normal(size=(300, 20))  # features that say nothing: about chance
+    assert probes.readout_accuracy(noise[:200], labels[:200], noise[200:], labels[200:]) < 0.6
+    with pytest.raises(ValueError):
+        probes.readout_accuracy(noise[:200], labels[:199], noise[200:], labels[200:])
+    with pytest.raises(ValueError):
+        probes.readout_accuracy(noise[:200], labels[:200], noise[200:, :5], labels[200:])

@@ -342,13 +342,15 @@ def check_critical_weight_scale(answer: float) -> None:
 
 def check_hundred_layer_parameters(answer: int) -> None:
     """Exercise 7b.2: grade the number of trainable parameters of chapter 7b's network: 100 Conv2D
-    layers (3×3, 16 filters, biases; the first sees 1 channel) on 8×8 images, then Dense(10)."""
+    layers (3×3, 16 filters, no biases; the first sees 1 channel) on 8×8 images, then Dense(10)
+    with its biases."""
     if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
         raise TypeError(f"answer must be an integer, got {answer!r}")
-    first, hidden, dense = 3 * 3 * 1 * 16 + 16, 3 * 3 * 16 * 16 + 16, 8 * 8 * 16 * 10 + 10
+    first, hidden, dense = 3 * 3 * 1 * 16, 3 * 3 * 16 * 16, 8 * 8 * 16 * 10 + 10
     expected = first + 99 * hidden + dense
     mistakes = {
-        first - 16 + 99 * (hidden - 16) + dense - 10: "count the biases too: one per filter and one per class",
+        expected + 100 * 16: "the Conv2D layers have no biases here (use_bias=False); only the Dense layer has",
+        expected - 10: "the Dense layer keeps its biases: one per class",
         100 * hidden + dense: "the first layer sees one input channel, not 16",
         first + 99 * hidden: "do not forget the Dense layer: 8·8·16 inputs to 10 classes, plus biases",
         99 * hidden + dense: "the first Conv2D layer has parameters too",

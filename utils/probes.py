@@ -191,3 +191,27 @@ def dead_filter_fraction(model: keras.Model, x: np.ndarray, prefix: str = "conv"
     dead = dead_filters_per_layer(model, x, prefix)
     filters = sum(int(model.get_layer(name).output.shape[-1]) for name in dead)
     return sum(dead.values()) / filters
+
+
+def readout_accuracy(
+    train_features: np.ndarray, train_labels: np.ndarray, test_features: np.ndarray, test_labels: np.ndarray
+) -> float:
+    """Test accuracy of a linear classifier (standardized features, multinomial logistic regression,
+    scikit-learn's defaults) fitted to fixed features: how much a layer's outputs already tell
+    about the labels, with no layer below it trained. Each row of a feature array is one example
+    (any trailing shape is flattened)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    train_x = np.asarray(train_features, dtype=np.float64).reshape(len(train_features), -1)
+    test_x = np.asarray(test_features, dtype=np.float64).reshape(len(test_features), -1)
+    if len(train_x) != len(train_labels) or len(test_x) != len(test_labels):
+        raise ValueError("each feature array needs one label per row")
+    if train_x.shape[1] != test_x.shape[1]:
+        raise ValueError(f"train and test features differ in size: {train_x.shape[1]} and {test_x.shape[1]}")
+    if len(np.unique(train_labels)) < 2:
+        raise ValueError("the training labels must contain at least two classes")
+    classifier = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    classifier.fit(train_x, np.asarray(train_labels))
+    return float(classifier.score(test_x, np.asarray(test_labels)))
