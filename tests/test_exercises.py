@@ -499,3 +499,24 @@ def test_frozen_templates_names_a_transposed_template():
     model.get_layer("conv1").kernel.assign(kernel)
     with pytest.raises(exercises.ExerciseIncorrect, match="transposed"):
         exercises.check_frozen_templates(model, lopsided)
+
+
+def test_relu_correlation(capsys):
+    c = 0.0
+    for _ in range(100):
+        c = (np.sqrt(1 - c * c) + (np.pi - np.arccos(c)) * c) / np.pi
+    exercises.check_relu_correlation(1 - c)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [0.99642, 0.0036428, 0.0035126, 0.68169, 1.0, 0.0, 0.5, 0.036],
+                         ids=["c-itself", "99-layers", "101-layers", "one-layer", "stays-orthogonal",
+                              "collapsed", "guess", "order-of-magnitude"])
+def test_relu_correlation_rejects_wrong_answers(wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_relu_correlation(wrong)
+
+
+def test_relu_correlation_names_the_off_by_one():
+    with pytest.raises(exercises.ExerciseIncorrect, match="off by one"):
+        exercises.check_relu_correlation(0.0036428)

@@ -10,9 +10,9 @@ import pytest
 
 CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
 NOTEBOOKS = sorted(p for p in CHAPTERS.glob("[0-9]*.ipynb"))
-HEADING = re.compile(r"^## (\d+b?)\.(\d+) ", re.MULTILINE)
+HEADING = re.compile(r"^## (\d+[a-z]?)\.(\d+) ", re.MULTILINE)
 # "section 2.7", "sections 2.3 and 2.4", "§3.5"; not a paper's "section 4.2.1"
-REFERENCE = re.compile(r"(?:[Ss]ections?|§) ?(\d+b?\.\d+)(?![.\d])")
+REFERENCE = re.compile(r"(?:[Ss]ections?|§) ?(\d+[a-z]?\.\d+)(?![.\d])")
 
 
 def markdown(path: Path) -> str:
@@ -51,3 +51,20 @@ def test_every_section_reference_exists():
         if ref not in existing
     ]
     assert not dangling, dangling
+
+
+def _assignments(notebook: Path, names: str) -> str:
+    """The right-hand side of the line ``names = …`` in a notebook's code, comments stripped."""
+    for cell in json.loads(notebook.read_text())["cells"]:
+        for line in "".join(cell["source"]).splitlines():
+            if cell["cell_type"] == "code" and line.startswith(f"{names} = "):
+                return line.split("=", 1)[1].split("#")[0].strip()
+    raise AssertionError(f"{notebook.name} assigns no {names}")
+
+
+def test_chapter_7c_trains_chapter_7b_network_the_same_way():
+    # 7c's claim compares its ReLU run with 7b's tanh runs "trained the same way".
+    for names in ("depth, channels, epochs, batch_size", "learning_rate, momentum, clipnorm"):
+        assert _assignments(CHAPTERS / "07b_hundred_layers.ipynb", names) == _assignments(
+            CHAPTERS / "07c_relu_hundred_layers.ipynb", names
+        )

@@ -362,6 +362,33 @@ def check_hundred_layer_parameters(answer: int) -> None:
     print(f"Correct: {expected:,} parameters, of which the 99 middle layers hold {99 * hidden:,}.")
 
 
+def check_relu_correlation(answer: float) -> None:
+    """Exercise 7c.1: grade 1 − c after 100 layers of a wide ReLU network at He's scale, for two
+    inputs that start orthogonal (c = 0), from the arc-cosine correlation map
+    c ↦ (√(1 − c²) + (π − arccos c)·c)/π. Answers within 0.5% are right."""
+    answer = _number(answer)
+
+    def after(layers: int) -> float:
+        c = 0.0
+        for _ in range(layers):
+            c = (np.sqrt(1.0 - c * c) + (np.pi - np.arccos(c)) * c) / np.pi
+        return float(c)
+
+    expected = 1.0 - after(100)
+    if np.isclose(answer, after(100), rtol=5e-3):
+        raise ExerciseIncorrect("that is c itself; the question asks for 1 − c, how far from identical")
+    if np.isclose(answer, 1.0 - after(99), rtol=5e-3) or np.isclose(answer, 1.0 - after(101), rtol=5e-3):
+        raise ExerciseIncorrect("off by one layer: apply the map exactly 100 times, starting from c = 0")
+    if np.isclose(answer, 1.0 - after(1), rtol=1e-2):
+        raise ExerciseIncorrect("that is one layer; apply the map 100 times")
+    if np.isclose(answer, 1.0) or answer == 0.0:
+        raise ExerciseIncorrect("the correlation neither stays at 0 nor reaches 1 exactly; iterate the map")
+    if not np.isclose(answer, expected, rtol=5e-3):
+        raise ExerciseIncorrect("not quite. Hint: start at c = 0 and apply the map 100 times (arccos in radians)")
+    print(f"Correct: 1 − c ≈ {expected:.5f}: two orthogonal inputs have become almost parallel, although "
+          "He's scale keeps every layer's second moment.")
+
+
 def check_selu_constants(scale: float, alpha: float) -> None:
     """Exercise 8.1: grade SELU's (λ, α), solved from its fixed-point conditions (mean 0 and
     variance 1 of selu(z) for z ~ N(0, 1)); accepted to three decimals."""
