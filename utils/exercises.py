@@ -363,7 +363,7 @@ def check_hundred_layer_parameters(answer: int) -> None:
 
 
 def check_relu_correlation(answer: float) -> None:
-    """Exercise 7c.1: grade 1 − c after 100 layers of a wide ReLU network at He's scale, for two
+    """Exercise 7c.1: grade 1 − c after 100 layers of a wide ReLU network without biases, for two
     inputs that start orthogonal (c = 0), from the arc-cosine correlation map
     c ↦ (√(1 − c²) + (π − arccos c)·c)/π. Answers within 0.5% are right."""
     answer = _number(answer)
@@ -385,8 +385,7 @@ def check_relu_correlation(answer: float) -> None:
         raise ExerciseIncorrect("the correlation neither stays at 0 nor reaches 1 exactly; iterate the map")
     if not np.isclose(answer, expected, rtol=5e-3):
         raise ExerciseIncorrect("not quite. Hint: start at c = 0 and apply the map 100 times (arccos in radians)")
-    print(f"Correct: 1 − c ≈ {expected:.5f}: two orthogonal inputs have become almost parallel, although "
-          "He's scale keeps every layer's second moment.")
+    print(f"Correct: 1 − c ≈ {expected:.5f}: after 100 layers two orthogonal inputs are almost parallel.")
 
 
 def check_selu_constants(scale: float, alpha: float) -> None:
