@@ -460,3 +460,19 @@ def test_readout_accuracy_reads_what_the_features_hold():
         probes.readout_accuracy(noise[:200], labels[:199], noise[200:], labels[200:])
     with pytest.raises(ValueError):
         probes.readout_accuracy(noise[:200], labels[:200], noise[200:, :5], labels[200:])
+
+
+def test_logits_of_matches_predict_in_batches(digits):
+    model = models.conv_stack(digits.input_shape, 3, 8, "tanh", "glorot_uniform")
+    x = digits.x_test[:300]
+    expected = model.predict(x, verbose=0, batch_size=512)
+    np.testing.assert_array_equal(models.logits_of(model, x), expected)
+    np.testing.assert_allclose(models.logits_of(model, x, batch_size=64), expected, rtol=1e-6, atol=1e-6)
+    assert models.logits_of(model, x, batch_size=64).shape == (300, 10)
+
+
+@pytest.mark.parametrize("batch_size", [0, -1, 2.5, True])
+def test_logits_of_rejects_bad_batch_sizes(digits, batch_size):
+    model = models.conv_stack(digits.input_shape, 1, 4, "tanh", "glorot_uniform")
+    with pytest.raises(ValueError, match="batch_size"):
+        models.logits_of(model, digits.x_test[:10], batch_size=batch_size)
