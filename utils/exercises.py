@@ -485,7 +485,8 @@ def check_shrunk_rms(answer: float) -> None:
         raise ExerciseIncorrect("not quite. Hint: He keeps the RMS; ×0.1 on every weight multiplies it by 0.1 per layer")
     print(
         "Correct: 0.1⁸ = 10⁻⁸. Compare gradients, not factors, with ε: the output kernel's gradient "
-        "shrinks by the same 10⁻⁸, from below 1 at He's start to below 10⁻⁸, far below Keras's "
+        "shrinks by about the same 10⁻⁸ (more, as the error term changes too), from below 1 at He's "
+        "start to below 10⁻⁸, far below Keras's "
         "ε_t = ε/√(1−β₂ᵗ) ≥ ε = 10⁻⁷."
     )
 
