@@ -111,6 +111,7 @@ def test_relu_stack_moment_rejects_wrong_answers(wrong):
 def test_glorot_limit(capsys):
     exercises.check_glorot_limit(np.sqrt(6 / 576))
     exercises.check_glorot_limit(0.102)  # rounded to three significant figures
+    exercises.check_glorot_limit(0.10)  # and to two
     assert "Correct" in capsys.readouterr().out
     with pytest.raises(exercises.ExerciseIncorrect, match="window"):
         exercises.check_glorot_limit(np.sqrt(6 / 64))
@@ -489,6 +490,22 @@ def test_frozen_templates_accepts_the_solution(capsys):
 def test_frozen_templates_rejects_wrong_models(fill, trainable, hint):
     with pytest.raises(exercises.ExerciseIncorrect, match=hint):
         exercises.check_frozen_templates(*_cnn_with(fill, trainable))
+
+
+def test_frozen_templates_rejects_a_whole_frozen_model():
+    model, templates = _cnn_with(_replace)
+    model.trainable = False  # a common idiom, but then nothing can learn
+    with pytest.raises(exercises.ExerciseIncorrect, match="frozen too"):
+        exercises.check_frozen_templates(model, templates)
+
+
+def test_frozen_templates_rejects_a_silenced_template():
+    model, templates = _cnn_with(_replace)
+    bias = model.get_layer("conv1").bias.numpy()
+    bias[1] = -100.0  # the horizontal-edge template never fires
+    model.get_layer("conv1").bias.assign(bias)
+    with pytest.raises(exercises.ExerciseIncorrect, match="bias"):
+        exercises.check_frozen_templates(model, templates)
 
 
 def test_frozen_templates_names_a_transposed_template():

@@ -28,6 +28,17 @@ def test_cosine_matrix_ignores_sign_and_scale():
         filters.cosine_matrix(np.zeros((3, 3, 1, 2)), a)
 
 
+def test_signed_cosine_tells_a_filter_from_its_negative():
+    a = np.random.default_rng(0).normal(size=(3, 3, 1, 4))
+    np.testing.assert_allclose(np.diag(filters.cosine_matrix(a, -3 * a, signed=True)), -1.0)
+    # negated filters: |cos| calls them the same, the signed matching does not
+    assert filters.matched_similarity(a, -a)[1] == pytest.approx(1.0)
+    assert filters.matched_similarity(a, -a, signed=True)[1] < 0.5
+    # a relabelled copy: the signed matching undoes the relabelling as the unsigned one does
+    b = a[..., [2, 0, 3, 1]]
+    np.testing.assert_array_equal(b[..., filters.matched_order(a, b, signed=True)], a)
+
+
 def test_best_match_finds_a_planted_template():
     template = filters.hand_designed(5)["X"]
     kernel = np.random.default_rng(1).normal(size=(5, 5, 1, 8))

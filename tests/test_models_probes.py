@@ -135,6 +135,21 @@ def test_unit_spread_and_distinct_units():
         probes.distinct_units(np.ones((2, 2)), tolerance=-1)
 
 
+def test_mean_unit_cosine_is_scale_free():
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(9, 1))
+    copies = np.repeat(base, 5, axis=1) * np.array([1.0, 2.0, 3.0, 4.0, 5.0])  # same direction, other sizes
+    assert probes.mean_unit_cosine(copies) == pytest.approx(1.0)
+    assert probes.unit_spread(copies) > 1.0  # the absolute spread would call them different
+    assert abs(probes.mean_unit_cosine(rng.normal(size=(4000, 6)))) < 0.05  # independent random units
+    opposite = np.concatenate([base, -base], axis=1)
+    assert probes.mean_unit_cosine(opposite) == pytest.approx(-1.0)
+    assert probes.mean_unit_cosine(10 * copies) == pytest.approx(probes.mean_unit_cosine(copies))
+    for bad in (np.ones(4), np.ones((4, 1)), np.zeros((3, 2))):
+        with pytest.raises(ValueError):
+            probes.mean_unit_cosine(bad)
+
+
 def test_stacks_give_every_layer_its_own_draw():
     # Keras 3 initializer instances repeat their draws; the stacks must not share one between layers.
     for initializer in ("he_uniform", keras.initializers.HeUniform(), keras.initializers.RandomNormal(0.0, 0.1)):

@@ -118,7 +118,9 @@ def check_glorot_limit(answer: float) -> None:
     expected = float(np.sqrt(6.0 / (fan_in + fan_out)))
     if np.isclose(answer, float(np.sqrt(6.0 / (16 + 48))), rtol=5e-3):
         raise ExerciseIncorrect("you used the channel counts as fans; a Conv2D unit's fans include the 3×3 window")
-    if not np.isclose(answer, expected, rtol=5e-3):
+    # 2.5%: a hand computation rounded to two figures (0.10) is right; the nearest wrong formula
+    # (√(6/432) or √(2/144), 0.118) is 15% away
+    if not np.isclose(answer, expected, rtol=0.025):
         raise ExerciseIncorrect("not quite. Hint: fan_in = kh·kw·c_in, fan_out = kh·kw·c_out, limit = √(6/(fan_in + fan_out))")
     print(f"Correct: fan_in = {fan_in}, fan_out = {fan_out}, limit = √(6/{fan_in + fan_out}) ≈ {expected:.4f}.")
 
@@ -297,6 +299,24 @@ def check_frozen_templates(model, templates: dict[str, np.ndarray]) -> None:
             "the templates are in place but conv1 is trainable: set trainable = False before compiling, "
             "or training changes them"
         )
+    frozen_too = [other.name for other in model.layers if other is not layer and other.weights and not other.trainable]
+    if frozen_too:
+        raise ExerciseIncorrect(
+            f"{', '.join(frozen_too)} frozen too: freeze only conv1 (model.get_layer('conv1').trainable = False), "
+            "or nothing above it can learn"
+        )
+    bias = getattr(layer, "bias", None)
+    if bias is not None:
+        flat = first.reshape(-1, first.shape[-1])
+        norms = np.linalg.norm(flat, axis=0)
+        for template in templates.values():
+            direction = np.asarray(template, dtype=np.float64).ravel()
+            cos = np.abs(direction @ flat) / (np.linalg.norm(direction) * np.where(norms > 0, norms, np.inf))
+            if float(bias.numpy()[int(np.argmax(cos))]) != 0.0:
+                raise ExerciseIncorrect(
+                    "a template filter has a non-zero bias: keep conv1's biases at zero, or the template's "
+                    "response is shifted (a large negative bias silences it)"
+                )
     print(f"Correct: conv1 is frozen and holds the {len(templates)} templates among its {kernel.shape[3]} filters.")
 
 

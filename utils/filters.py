@@ -1,7 +1,10 @@
 """Looking at convolution filters: hand-designed ones, and how alike two sets of filters are.
 
-Filters are compared by the absolute cosine of the angle between their flattened weights, so that a
-filter and its negative count as the same detector (the next layer can flip the sign).
+Filters are compared by the cosine of the angle between their flattened weights. By default its
+absolute value: a filter and its negative detect the same pattern with opposite polarity, which is
+what a comparison with a template (an X, an edge) asks. After a ReLU, though, a filter and its
+negative compute different features, so comparisons of two networks' filters as functions pass
+``signed=True``.
 """
 
 from __future__ import annotations
@@ -45,12 +48,14 @@ def _flatten(kernel: np.ndarray) -> np.ndarray:
     return flat / norms
 
 
-def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """|cos| between every filter of kernel ``a`` (rows) and every filter of kernel ``b`` (columns)."""
+def cosine_matrix(a: np.ndarray, b: np.ndarray, signed: bool = False) -> np.ndarray:
+    """|cos| (or cos, if ``signed``) between every filter of kernel ``a`` (rows) and every filter of
+    kernel ``b`` (columns)."""
     fa, fb = _flatten(a), _flatten(b)
     if fa.shape[0] != fb.shape[0]:
         raise ValueError(f"filters of different sizes cannot be compared: {fa.shape[0]} and {fb.shape[0]} weights")
-    return np.abs(fa.T @ fb)
+    cos = fa.T @ fb
+    return cos if signed else np.abs(cos)
 
 
 def best_match(kernel: np.ndarray, template: np.ndarray) -> float:
@@ -63,32 +68,36 @@ def best_match(kernel: np.ndarray, template: np.ndarray) -> float:
     return float(cosine_matrix(centred, np.asarray(template)).max())
 
 
-def matched_similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Mean |cos| of filters paired by index, and after the best one-to-one matching.
+def matched_similarity(a: np.ndarray, b: np.ndarray, signed: bool = False) -> tuple[float, float]:
+    """Mean |cos| (or cos, if ``signed``) of filters paired by index, and after the best one-to-one
+    matching.
 
-    The matching maximises the total |cos| (the Hungarian algorithm), which undoes any relabelling
-    of the filters between the two kernels. Returns (by index, matched).
+    The matching maximises the total similarity (the Hungarian algorithm), which undoes any
+    relabelling of the filters between the two kernels. Returns (by index, matched).
     """
-    cos, rows, cols = _best_matching(a, b)
+    cos, rows, cols = _best_matching(a, b, signed)
     return float(np.mean(np.diag(cos))), float(np.mean(cos[rows, cols]))
 
 
-def _best_matching(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """|cos| between the filters of a and b, and the one-to-one pairing (rows, cols) maximising it."""
-    cos = cosine_matrix(a, b)
+def _best_matching(
+    a: np.ndarray, b: np.ndarray, signed: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """|cos| (or cos) between the filters of a and b, and the one-to-one pairing (rows, cols)
+    maximising its total."""
+    cos = cosine_matrix(a, b, signed)
     if cos.shape[0] != cos.shape[1]:
         raise ValueError(f"kernels must have the same number of filters, got {cos.shape}")
     rows, cols = linear_sum_assignment(-cos)
     return cos, rows, cols
 
 
-def matched_order(reference: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+def matched_order(reference: np.ndarray, kernel: np.ndarray, signed: bool = False) -> np.ndarray:
     """Indices that reorder ``kernel``'s filters (last axis) so that filter i best matches
     ``reference``'s filter i: the one-to-one matching of :func:`matched_similarity`.
 
     ``kernel[..., matched_order(reference, kernel)]`` lines the filters of two runs up for a figure.
     """
-    _, rows, cols = _best_matching(reference, kernel)
+    _, rows, cols = _best_matching(reference, kernel, signed)
     return cols[np.argsort(rows)]
 
 

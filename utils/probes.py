@@ -46,6 +46,25 @@ def unit_spread(kernel: np.ndarray) -> float:
     return float(np.ptp(units, axis=1).max())
 
 
+def mean_unit_cosine(kernel: np.ndarray) -> float:
+    """How alike a layer's units point: the mean, over pairs of different units (last axis), of the
+    cosine between their weight vectors.
+
+    Scale-free, unlike :func:`unit_spread`: it is 1 for identical units, whatever their size, and near
+    0 for independent random ones.
+    """
+    kernel = np.asarray(kernel, dtype=np.float64)
+    if kernel.ndim < 2 or kernel.shape[-1] < 2:
+        raise ValueError(f"kernel must have at least 2 dims and 2 units on the last axis, got {kernel.shape}")
+    units = kernel.reshape(-1, kernel.shape[-1])
+    norms = np.linalg.norm(units, axis=0)
+    if np.any(norms == 0):
+        raise ValueError("a unit with all weights zero has no direction")
+    cos = (units / norms).T @ (units / norms)
+    n = cos.shape[0]
+    return float((cos.sum() - np.trace(cos)) / (n * (n - 1)))
+
+
 def distinct_units(kernel: np.ndarray, tolerance: float = 0.0) -> int:
     """How many units (last axis) differ by more than ``tolerance`` from every unit before them."""
     if tolerance < 0:
