@@ -167,6 +167,9 @@ def test_fresh_initializer_keeps_explicit_seeds_reproducible():
     c = models.fresh_initializer(seeded, 2)((4, 4)).numpy()
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
+    # A stack from seed 8 must not reuse the layers of a stack from seed 7, shifted by one.
+    shifted = models.fresh_initializer(keras.initializers.HeNormal(seed=8), 1)((4, 4)).numpy()
+    assert not np.array_equal(c, shifted)
     with pytest.raises(TypeError, match="initializer name"):
         models.fresh_initializer(lambda shape: np.zeros(shape))
     with pytest.raises(ValueError):
