@@ -286,6 +286,18 @@ def test_critical_weight_scale_rejects_wrong_answers(wrong):
         exercises.check_critical_weight_scale(wrong)
 
 
+def test_conv_glorot_variance(capsys):
+    exercises.check_conv_glorot_variance(1 / 144)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong", [1 / 16, 1 / 9, 2 / 144, 6 / 288, 1 / 288, 1.0, 0.01],
+                         ids=["channels-only", "taps-only", "he", "squared-bound", "no-two", "sigma2", "guess"])
+def test_conv_glorot_variance_rejects_wrong_answers(wrong):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_conv_glorot_variance(wrong)
+
+
 def test_critical_weight_scale_names_the_squared_bound():
     with pytest.raises(exercises.ExerciseIncorrect, match="a²/3"):
         exercises.check_critical_weight_scale(144 * 6 / 288)
@@ -537,3 +549,75 @@ def test_relu_correlation_rejects_wrong_answers(wrong):
 def test_relu_correlation_names_the_off_by_one():
     with pytest.raises(exercises.ExerciseIncorrect, match="off by one"):
         exercises.check_relu_correlation(0.0036428)
+
+
+def test_binary_bias(capsys):
+    exercises.check_binary_bias(np.log(1 / 10), 0.3046)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("bias, loss", [
+    (np.log(1 / 9), 0.3046),          # the recipe's 0.1, the ratio
+    (np.log(1 / 11), 0.3046),         # softmax-style log frequency
+    (-np.log(1 / 10), 0.3046),        # the sign
+    (0.0, 0.3046),                    # zero bias
+    (np.log(1 / 10), np.log(2)),      # zero bias's loss
+    (np.log(1 / 10), 0.4395),         # the entropy in bits
+    (np.log(1 / 10), np.log(11)),     # a positive example's loss
+    (np.log(1 / 10), 0.5),            # a guess
+], ids=["ratio", "log-frequency", "sign", "zero", "ln2-loss", "bits", "positive-only", "guess"])
+def test_binary_bias_rejects_wrong_answers(bias, loss):
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_binary_bias(bias, loss)
+
+
+def _iterated_depths():
+    from utils import criticality
+
+    depths = []
+    for w2 in (1.2, 1.6, 1.7):
+        c, layers = 0.5, 0
+        while 1 - c >= 0.01:
+            c, layers = criticality.correlation_map("tanh", c, w2, 0.05), layers + 1
+        depths.append(layers)
+    return depths
+
+
+def test_correlation_depths(capsys):
+    exercises.check_correlation_depths(_iterated_depths())
+    assert "Correct" in capsys.readouterr().out
+
+
+def test_correlation_depths_rejects_wrong_answers():
+    from utils import criticality
+
+    right = _iterated_depths()
+    estimates = [np.log(50) * criticality.correlation_depth_scale("tanh", w2, 0.05) for w2 in (1.2, 1.6, 1.7)]
+    for wrong in (estimates, right[::-1], [d + 5 for d in right], right[:2], [2 * d for d in right]):
+        with pytest.raises(exercises.ExerciseIncorrect):
+            exercises.check_correlation_depths(wrong)
+
+
+def _delta_kernel():
+    q, _ = np.linalg.qr(np.random.default_rng(1).standard_normal((8, 4)))
+    kernel = np.zeros((3, 3, 4, 8))
+    kernel[1, 1] = q.T
+    return kernel, q
+
+
+def test_delta_kernel(capsys):
+    exercises.check_delta_kernel(_delta_kernel()[0])
+    assert "Correct" in capsys.readouterr().out
+
+
+def test_delta_kernel_rejects_wrong_kernels():
+    kernel, q = _delta_kernel()
+    untransposed = np.zeros((3, 3, 8, 4))
+    untransposed[1, 1] = q
+    spread = kernel.copy()
+    spread[0, 0] = kernel[1, 1]
+    gaussian = np.zeros((3, 3, 4, 8))
+    gaussian[1, 1] = np.random.default_rng(3).standard_normal((4, 8))
+    for wrong in (untransposed, spread, gaussian, 2 * kernel, kernel[..., :4]):
+        with pytest.raises(exercises.ExerciseIncorrect):
+            exercises.check_delta_kernel(wrong)

@@ -341,6 +341,78 @@ def check_mean_field_point(q_star: float, chi1: float) -> None:
     print(f"Correct: q* ≈ {expected_q:.3f} and χ₁ ≈ {expected_chi:.3f} > 1: slightly chaotic.")
 
 
+def check_correlation_depths(depths) -> None:
+    """Exercise 7.2: grade the number of layers after which the correlation map of a tanh network
+    (σ_b² = 0.05) brings two inputs starting at c = 0.5 to within 0.01 of c* = 1, for σ_w² = 1.2,
+    1.6 and 1.7, in that order (iterating the map; one layer either way is accepted)."""
+    from utils import criticality
+
+    depths = np.asarray(depths, dtype=float).ravel()
+    if depths.size != 3 or not np.all(np.isfinite(depths)):
+        raise ExerciseIncorrect("give three depths, for σ_w² = 1.2, 1.6 and 1.7 in that order")
+    expected, estimate = [], []
+    for w2 in (1.2, 1.6, 1.7):
+        c, layers = 0.5, 0
+        while 1 - c >= 0.01:
+            c, layers = criticality.correlation_map("tanh", c, w2, 0.05), layers + 1
+        expected.append(layers)
+        estimate.append(np.log(0.5 / 0.01) * criticality.correlation_depth_scale("tanh", w2, 0.05))
+    if np.allclose(depths, estimate, rtol=0.03):
+        raise ExerciseIncorrect(
+            "those are the estimates 3.9 ξ_c, an upper bound here: far from c* the map converges faster "
+            "than its asymptotic rate; iterate criticality.correlation_map"
+        )
+    if np.allclose(depths, expected[::-1], atol=1):
+        raise ExerciseIncorrect("the order: σ_w² = 1.2 first, then 1.6, then 1.7")
+    if not np.allclose(depths, expected, atol=1):
+        raise ExerciseIncorrect("not quite. Hint: start at c = 0.5 and apply the map until 1 − c < 0.01")
+    print(f"Correct: {expected[0]}, {expected[1]} and {expected[2]} layers.")
+
+
+def check_delta_kernel(kernel) -> None:
+    """Exercise 7.3: grade a hand-built delta-orthogonal kernel of shape (3, 3, 4, 8): zero except at
+    the centre tap, which holds a 4 × 8 (c_in × c_out) matrix with orthonormal rows."""
+    kernel = np.asarray(kernel, dtype=float)
+    if kernel.shape == (3, 3, 8, 4):
+        raise ExerciseIncorrect("the shape is (3, 3, 8, 4): Keras's kernel is (k, k, c_in, c_out); put Qᵀ, not Q, at the centre")
+    if kernel.shape != (3, 3, 4, 8):
+        raise ExerciseIncorrect(f"the kernel must have shape (3, 3, 4, 8), got {kernel.shape}")
+    off_centre = kernel.copy()
+    off_centre[1, 1] = 0.0
+    if np.any(off_centre != 0):
+        raise ExerciseIncorrect("every tap but the centre must be zero: a delta kernel mixes no neighbouring positions")
+    centre = kernel[1, 1]
+    if not np.allclose(centre @ centre.T, np.eye(4), atol=1e-5):
+        raise ExerciseIncorrect(
+            "the centre tap's rows must be orthonormal (centre @ centre.T = I): use the Q of a QR "
+            "decomposition, transposed, not the Gaussian matrix itself"
+        )
+    print("Correct: a delta-orthogonal kernel; the convolution maps every position's 4 channels isometrically into 8.")
+
+
+def check_conv_glorot_variance(answer: float) -> None:
+    """Exercise 7b.1, first part: grade Var[W] of a glorot_uniform kernel of shape (3, 3, 16, 16).
+
+    With equal fans the final σ_w² is 1 whatever fan is used, so this part is where a wrong fan
+    (channels only, taps only) shows.
+    """
+    answer = _number(answer)
+    fan = 3 * 3 * 16
+    wrong = {
+        2.0 / (16 + 16): "that counts the channels only; a Conv2D fan is kernel height × width × channels",
+        2.0 / (9 + 9): "that counts the 3×3 taps only; a Conv2D fan also multiplies by the channels",
+        2.0 / fan: "2/fan_in is He's variance; Glorot's is 2/(fan_in + fan_out)",
+        6.0 / (fan + fan): "that is the squared uniform bound a² = 6/(fan_in + fan_out); U(−a, a) has variance a²/3",
+        1.0 / (fan + fan): "Glorot's variance is 2/(fan_in + fan_out): did you drop the 2?",
+    }
+    for value, hint in wrong.items():
+        if np.isclose(answer, value, rtol=1e-2):
+            raise ExerciseIncorrect(hint)
+    if not np.isclose(answer, 2.0 / (fan + fan), rtol=1e-2):
+        raise ExerciseIncorrect("not quite. Hint: fan_in = fan_out = 3·3·16, and Var[W] = 2/(fan_in + fan_out)")
+    print(f"Correct: Var[W] = 2/(144 + 144) = 1/144 ≈ {2.0 / (fan + fan):.5f}.")
+
+
 def check_critical_weight_scale(answer: float) -> None:
     """Exercise 7b.1: grade σ_w² = fan_in·Var[W] of a glorot_uniform kernel of shape (3, 3, 16, 16)."""
     answer = _number(answer)
@@ -483,6 +555,37 @@ def check_prior_bias_loss(answer: float) -> None:
             "and a fraction p_k of the examples are of class k"
         )
     print(f"Correct: −Σ p log p = 1.75 ln 2 ≈ {expected:.4f} nats, the entropy of the class frequencies.")
+
+
+def check_binary_bias(bias: float, loss: float) -> None:
+    """Exercise ex-binary-bias: grade the output bias of a sigmoid classifier with a zero output
+    kernel, trained on one positive for every ten negatives, and its initial loss in nats."""
+    bias, loss = _number(bias), _number(loss)
+    p = 1 / 11
+    expected_bias = float(np.log(p / (1 - p)))  # ln(1/10), the log odds
+    expected_loss = float(-p * np.log(p) - (1 - p) * np.log(1 - p))  # ≈ 0.305 nats
+    bias_mistakes = {
+        float(np.log(1 / 9)): "that predicts 0.1, the ratio 1:10; the positives' frequency is 1/11",
+        float(np.log(p)): "ln p is the bias of a softmax output; a sigmoid needs the log odds ln(p/(1 − p))",
+        float(np.log(0.1)) * -1: "the sign: positives are rarer, so σ(b) < ½ and b < 0",
+        0.0: "a zero bias predicts ½ for every input, not the positives' frequency",
+    }
+    for wrong, hint in bias_mistakes.items():
+        if np.isclose(bias, wrong, rtol=2e-3, atol=1e-9) and not np.isclose(bias, expected_bias, rtol=2e-3):
+            raise ExerciseIncorrect(hint)
+    if not np.isclose(bias, expected_bias, rtol=5e-3):
+        raise ExerciseIncorrect("not quite. Hint: solve σ(b) = 1/11 for b")
+    loss_mistakes = {
+        float(np.log(2)): "ln 2 is the loss of a zero bias; with the right bias the loss is lower",
+        expected_loss / np.log(2): "that is the binary entropy in bits; the loss uses natural logarithms (nats)",
+        float(-np.log(p)): "that is the loss of a positive example only; weight each class by its frequency",
+    }
+    for wrong, hint in loss_mistakes.items():
+        if np.isclose(loss, wrong, rtol=2e-3):
+            raise ExerciseIncorrect(hint)
+    if not np.isclose(loss, expected_loss, rtol=5e-3):
+        raise ExerciseIncorrect("not quite. Hint: the loss is the binary entropy −p ln p − (1 − p) ln(1 − p)")
+    print(f"Correct: b = ln(1/10) ≈ {expected_bias:.3f}, initial loss ≈ {expected_loss:.3f} nats.")
 
 
 def check_shrunk_rms(answer: float) -> None:
