@@ -68,6 +68,30 @@ def test_non_convergence_warns(batch):
         L.lsuv(model, batch, tolerance=1e-12, max_iterations=1)
 
 
+def test_one_rescaling_that_lands_in_tolerance_does_not_warn(batch):
+    # without biases one rescaling sets the variance to 1: the last rescaling is measured too
+    model = keras.Sequential(
+        [keras.Input((32,))] + [keras.layers.Dense(16, use_bias=False, activation="relu") for _ in range(2)]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        passes = L.lsuv(model, batch, tolerance=0.05, max_iterations=1, seed=0)
+    assert all(n <= 2 for n in passes.values())
+    assert all(abs(v - 1) < 0.05 for v in variances(model, batch).values())
+
+
+def test_neighbouring_seeds_share_no_kernel(batch):
+    kernels = []
+    for seed in (7, 8):
+        model = models.dense_stack(32, 3, 16, "relu", "he_normal")
+        L.lsuv(model, batch, seed=seed)
+        kernels.append([w for w in model.get_weights() if w.ndim == 2])
+    for a in kernels[0]:
+        for b in kernels[1]:
+            if a.shape == b.shape:
+                assert not np.allclose(np.abs(a / np.linalg.norm(a)), np.abs(b / np.linalg.norm(b)))
+
+
 def test_bad_input_is_refused(batch):
     model = models.dense_stack(32, 2, 16, "relu", "he_normal")
     with pytest.raises(ValueError, match="tolerance"):

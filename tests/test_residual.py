@@ -65,6 +65,16 @@ def test_seed_makes_the_draw_reproducible():
     assert all(np.array_equal(u, v) for u, v in zip(a, b))
 
 
+def test_neighbouring_seeds_share_no_kernel():
+    # with seed + layer, block k's second kernel at seed s was block k's first at seed s + 1
+    a = [w for w in residual.residual_stack(16, 3, 8, seed=5).get_weights() if w.ndim == 2]
+    b = [w for w in residual.residual_stack(16, 3, 8, seed=6).get_weights() if w.ndim == 2]
+    for u in a:
+        for v in b:
+            if u.shape == v.shape:
+                assert not np.allclose(u / np.abs(u).max(), v / np.abs(v).max())
+
+
 def test_zero_variant_is_the_identity(x):
     model = residual.residual_stack(16, 4, 32, "zero", seed=0)
     out = residual.block_outputs(model, x)

@@ -14,6 +14,8 @@ from typing import Any
 import keras
 import numpy as np
 
+from utils import reproducibility
+
 SUPPORTED = (keras.layers.Dense, keras.layers.Conv2D)
 
 
@@ -73,7 +75,7 @@ def lsuv(
             then, a ``RuntimeWarning`` names it and the next layer is processed.
         orthonormal: first replace each kernel by an orthonormal one (Keras ``Orthogonal``, gain
             1), as the paper does; ``False`` rescales the kernels as they are.
-        seed: seed of the orthonormal draws (layer k uses ``seed + k``).
+        seed: seed of the orthonormal draws (layer k uses ``reproducibility.layer_seed(seed, k)``).
 
     Returns:
         layer name → number of forward passes of that layer measured (1 + rescalings).
@@ -105,11 +107,12 @@ def lsuv(
     for k, layer in enumerate(layers):
         if orthonormal:
             init = keras.initializers.Orthogonal(
-                gain=1.0, seed=None if seed is None else seed + k
+                gain=1.0, seed=None if seed is None else reproducibility.layer_seed(seed, k)
             )
             layer.kernel.assign(init(layer.kernel.shape))
         inputs = keras.Model(model.inputs[0], layer.input)(x)
-        for iteration in range(1, max_iterations + 1):
+        # measure, then rescale; the last rescaling is measured too before giving up
+        for measured in range(1, max_iterations + 2):
             variance = float(pre_activation(layer, inputs).var())
             if not np.isfinite(variance) or variance == 0.0:
                 raise ValueError(
@@ -118,13 +121,14 @@ def lsuv(
                 )
             if abs(variance - 1.0) < tolerance:
                 break
+            if measured > max_iterations:
+                warnings.warn(
+                    f"lsuv: layer {layer.name!r} still has variance {variance:.3g} after "
+                    f"{max_iterations} rescalings",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+                break
             layer.kernel.assign(layer.kernel / np.sqrt(variance))
-        else:
-            warnings.warn(
-                f"lsuv: layer {layer.name!r} still has variance {variance:.3g} after "
-                f"{max_iterations} passes",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-        passes[layer.name] = iteration
+        passes[layer.name] = measured
     return passes

@@ -25,11 +25,9 @@ def fresh_initializer(initializer: Any, layer_index: int = 0) -> keras.initializ
     unseeded one picks its seed once, when it is created. Passing one instance to several layers of
     the same shape therefore gives them identical weights (chapter 5). This returns a new instance:
     from a name or config, a fresh one; from an unseeded instance, a copy with a new seed; from an
-    instance seeded with an integer, a copy whose seed is derived from ``(seed, layer_index)`` by
-    hashing (``numpy.random.SeedSequence``), so that layers differ and the model is still
-    reproducible. (Not ``seed + layer_index``: then a stack built from seed s + 1 would reuse all
-    but one of the kernels of the stack built from seed s, shifted by a layer, and a sweep over
-    consecutive seeds would repeat its networks.)
+    instance seeded with an integer, a copy seeded with ``reproducibility.layer_seed(seed,
+    layer_index)``, a hash of the pair, so that layers differ, the model is still reproducible, and
+    stacks from neighbouring seeds share no layer.
     """
     if isinstance(initializer, (str, dict)):
         return keras.initializers.get(initializer)
@@ -40,8 +38,7 @@ def fresh_initializer(initializer: Any, layer_index: int = 0) -> keras.initializ
         )
     config = initializer.get_config()
     if isinstance(config.get("seed"), int):
-        entropy = [config["seed"] % 2**63, int(layer_index)]
-        config["seed"] = int(np.random.SeedSequence(entropy).generate_state(1)[0])
+        config["seed"] = reproducibility.layer_seed(config["seed"], layer_index)
     return type(initializer).from_config(config)
 
 

@@ -73,6 +73,22 @@ def quiet_tensorflow() -> None:
     tf.autograph.set_verbosity(0)
 
 
+def layer_seed(seed: int, index: int) -> int:
+    """The seed of layer ``index`` of a network built from ``seed``: a hash of the pair.
+
+    Not ``seed + index``: then the network built from seed s + 1 would reuse all but one of the
+    layers of the network built from seed s, shifted by one, and a sweep over consecutive seeds
+    would repeat its networks.
+    """
+    for name, value in (("seed", seed), ("index", index)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+    if index < 0:
+        raise ValueError(f"index must be non-negative, got {index}")
+    entropy = [int(seed) % 2**63, int(index)]
+    return int(np.random.SeedSequence(entropy).generate_state(1)[0])
+
+
 def derived_seeds(count: int, seed: int | None = None) -> list[int]:
     """Return ``count`` distinct seeds derived from ``seed`` (default :func:`book_seed`).
 

@@ -22,6 +22,8 @@ from typing import Any
 import keras
 import numpy as np
 
+from utils import reproducibility
+
 VARIANTS = ("he", "gpt2", "fixup", "zero")
 BRANCH_LAYERS = 2  # m: weight layers per residual branch
 
@@ -96,7 +98,8 @@ def residual_stack(
     Layers are named ``stem``, ``block{l}_dense1``, ``block{l}_dense2`` and ``block{l}`` (the sum);
     with ``classes`` a ``relu`` then a ``logits`` layer follow (``logits_initializer``: by default
     zeros, Fixup's zero classification layer), else the model outputs the last block. ``seed`` seeds every layer's
-    initializer differently (``seed + k``); ``None`` leaves it to Keras's global seed.
+    initializer differently (``reproducibility.layer_seed(seed, k)``); ``None`` leaves it to Keras's
+    global seed.
     """
     input_dim = _positive_int("input_dim", input_dim)
     blocks = _positive_int("blocks", blocks)
@@ -106,7 +109,7 @@ def residual_stack(
         classes = _positive_int("classes", classes)
 
     def seed_of(k: int) -> int | None:
-        return None if seed is None else int(seed) + k
+        return None if seed is None else reproducibility.layer_seed(int(seed), k)
 
     branch_first = fixup_scale(blocks) if variant == "fixup" else 1.0
     last: Any = {
