@@ -88,6 +88,26 @@ def test_dead_units_are_flagged(flat):
     assert any(f.startswith("layer hidden2:") and "dead" in f for f in flags)
 
 
+def test_dead_units_behind_a_separate_activation_layer_are_flagged(flat):
+    # Dense then ReLU(): the block is measured after the ReLU, as with a fused activation
+    keras.utils.set_random_seed(0)
+    layers = [keras.Input((64,))]
+    for k in (1, 2, 3):
+        layers += [keras.layers.Dense(128, kernel_initializer="he_normal", name=f"h{k}"), keras.layers.ReLU()]
+    model = keras.Sequential(layers + [keras.layers.Dense(10, name="logits")])
+    h2 = model.get_layer("h2")
+    h2.bias.assign(np.full(h2.bias.shape, -100.0, dtype="float32"))
+    flags = flags_of(model, flat)
+    assert any(f.startswith("layer h2:") and "dead" in f for f in flags)
+    assert not any("exploding" in f for f in flags)
+
+
+def test_a_model_with_one_weighted_layer_is_reported(flat):
+    model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(10)])
+    report = diagnose.init_report(model, *flat)
+    assert len(report.rows) == 1 and report.flags == []
+
+
 def test_fans_follow_keras():
     assert diagnose.fans((64, 10)) == (64, 10)
     assert diagnose.fans((3, 3, 16, 32)) == (144, 288)
@@ -95,6 +115,8 @@ def test_fans_follow_keras():
         diagnose.fans((0, 3))
     with pytest.raises(ValueError):
         diagnose.fans((5,))
+    with pytest.raises(ValueError):
+        diagnose.fans((3.7, 2))
 
 
 def test_bad_input_is_refused(flat):

@@ -34,19 +34,9 @@ import keras
 import numpy as np
 
 from utils import probes, report
+from utils.theory import fans
 
 SUPPORTED = (keras.layers.Dense, keras.layers.Conv2D)
-
-
-def fans(kernel_shape: tuple[int, ...]) -> tuple[int, int]:
-    """(fan_in, fan_out) of a Dense (in, out) or Conv2D (kh, kw, in, out) kernel, as Keras counts them."""
-    shape = tuple(int(s) for s in kernel_shape)
-    if len(shape) < 2 or min(shape) <= 0:
-        raise ValueError(
-            f"a kernel shape needs at least two positive dimensions, got {shape}"
-        )
-    receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
-    return shape[-2] * receptive, shape[-1] * receptive
 
 
 def _out_of_range(ratio: float, factor: float) -> str | None:
@@ -95,6 +85,20 @@ class InitReport:
         report.show_table([{"initialization check": f} for f in found])
 
 
+def _block_output(model: keras.Model, layer: keras.layers.Layer) -> keras.layers.Layer:
+    """The layer whose output is ``layer``'s block: the last of the layers that follow it without
+    weights of their own and keep its output's shape (a separate activation, batch normalization,
+    dropout), so that a Dense layer followed by ``ReLU()`` is measured after the ReLU."""
+    layers = list(model.layers)
+    shape = tuple(layer.output.shape)
+    block = layer
+    for later in layers[layers.index(layer) + 1 :]:
+        if isinstance(later, SUPPORTED) or tuple(later.output.shape) != shape:
+            break
+        block = later
+    return block
+
+
 def init_report(
     model: keras.Model, x: np.ndarray, y: np.ndarray, factor: float = 100.0
 ) -> InitReport:
@@ -127,7 +131,8 @@ def init_report(
     for layer in weighted:
         kernel = layer.kernel.numpy()
         fan_in, fan_out = fans(kernel.shape)
-        h, g = signal[layer.name]["activation"], signal[layer.name]["gradient"]
+        block = _block_output(model, layer)  # after a separate activation or BN, if any
+        h, g = signal[block.name]["activation"], signal[block.name]["gradient"]
         units = h.reshape(-1, h.shape[-1])
         rows.append(
             {
@@ -175,9 +180,9 @@ def init_report(
                 "varies between inputs — it no longer carries the input"
             )
             break
-    top = hidden_rows[-1]
     # a zero output layer sends no gradient down before the first step: nothing to compare
-    if len(hidden_rows) > 1 and top["gradient RMS"] > 0:
+    if len(hidden_rows) > 1 and hidden_rows[-1]["gradient RMS"] > 0:
+        top = hidden_rows[-1]
         ratio = first["gradient RMS"] / top["gradient RMS"]
         kind = _out_of_range(ratio, factor)
         if kind:

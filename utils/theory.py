@@ -28,6 +28,8 @@ def fans(shape: Sequence[int]) -> tuple[int, int]:
     A Dense kernel (n_in, n_out) gives (n_in, n_out); a convolution kernel (*spatial, c_in, c_out)
     gives (receptive field · c_in, receptive field · c_out).
     """
+    if any(isinstance(s, bool) or int(s) != s for s in shape):
+        raise ValueError(f"a kernel shape's dimensions are whole numbers, got {tuple(shape)}")
     shape = tuple(int(s) for s in shape)
     if len(shape) < 2 or any(s <= 0 for s in shape):
         raise ValueError(f"a kernel shape has at least 2 positive dimensions, got {shape}")
