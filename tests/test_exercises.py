@@ -530,6 +530,40 @@ def test_frozen_templates_names_a_transposed_template():
         exercises.check_frozen_templates(model, lopsided)
 
 
+def test_frozen_templates_rejects_empty_templates_and_a_missing_edge():
+    model, templates = _cnn_with(_replace)
+    with pytest.raises(exercises.ExerciseIncorrect, match="pass the templates"):
+        exercises.check_frozen_templates(model, {})
+    # only X and the horizontal edge placed: the vertical edge is missing, not transposed
+    model, templates = _cnn_with(lambda k, ts: [k.__setitem__((slice(None), slice(None), 0, i), 0.3 * t)
+                                                for i, t in enumerate(ts[:2])], False)
+    with pytest.raises(exercises.ExerciseIncorrect, match="no conv1 filter"):
+        exercises.check_frozen_templates(model, templates)
+
+
+def test_frozen_templates_rejects_one_filter_for_two_templates():
+    model, templates = _cnn_with(_replace)
+    twice = dict(templates) | {"again": list(templates.values())[0]}
+    with pytest.raises(exercises.ExerciseIncorrect, match="same filter"):
+        exercises.check_frozen_templates(model, twice)
+
+
+def test_identity_kernel_rejects_an_empty_kernel():
+    with pytest.raises(exercises.ExerciseIncorrect):
+        exercises.check_identity_kernel(np.zeros((3, 3, 0, 0)))
+
+
+def test_kernel_gradient_accepts_float32_arithmetic(capsys):
+    from utils import numpy_cnn
+
+    def float32_gradient(x, grad_out, shape):
+        kernel = np.zeros(shape, dtype=np.float32)
+        return numpy_cnn.conv2d_backward(x.astype(np.float32), kernel, grad_out.astype(np.float32))[1]
+
+    exercises.check_kernel_gradient(float32_gradient)
+    assert "Correct" in capsys.readouterr().out
+
+
 def test_relu_correlation(capsys):
     c = 0.0
     for _ in range(100):
@@ -584,7 +618,8 @@ def _iterated_depths():
 
 
 def test_correlation_depths(capsys):
-    exercises.check_correlation_depths(_iterated_depths())
+    assert _iterated_depths() == [23, 81, 164]  # pinned, so a change in the map is noticed
+    exercises.check_correlation_depths([23, 81, 164])
     assert "Correct" in capsys.readouterr().out
 
 

@@ -240,7 +240,8 @@ def test_active_units_and_dead_filters(digits):
     model = models.conv_stack(digits.input_shape, 3, 4, "relu", "he_uniform")
     active = probes.active_units(model, digits.x_test[:32])
     assert list(active) == ["conv1", "conv2", "conv3"] and active["conv1"].shape == (32, 8, 8, 4)
-    assert 0.0 <= probes.dead_filter_fraction(model, digits.x_test[:32]) <= 1.0
+    per_layer = probes.dead_filters_per_layer(model, digits.x_test[:32])
+    assert probes.dead_filter_fraction(model, digits.x_test[:32]) == sum(per_layer.values()) / 12
     dead = models.conv_stack(digits.input_shape, 2, 4, "relu", "zeros")
     assert probes.dead_filter_fraction(dead, digits.x_test[:32]) == 1.0
     assert probes.dead_filters_per_layer(dead, digits.x_test[:32]) == {"conv1": 4, "conv2": 4}

@@ -55,7 +55,9 @@ def test_keras_initializers_agree_with_theory():
     he = keras.initializers.HeNormal(seed=1)(shape).numpy()
     assert he.var() == pytest.approx(theory.he_variance(fan_in), rel=0.03)
     glorot = keras.initializers.GlorotUniform(seed=1)(shape).numpy()
-    assert np.abs(glorot).max() <= theory.uniform_limit(theory.glorot_variance(fan_in, fan_out))
+    limit = theory.uniform_limit(theory.glorot_variance(fan_in, fan_out))
+    assert np.abs(glorot).max() <= limit and np.abs(glorot).max() > 0.99 * limit
+    assert glorot.var() == pytest.approx(theory.glorot_variance(fan_in, fan_out), rel=0.03)
 
 
 def test_mean_field_linear_and_relu_match_closed_forms():

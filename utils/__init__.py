@@ -12,17 +12,26 @@ _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 _os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 __all__ = [
+    "batchnorm",
     "claims",
+    "criticality",
     "data",
+    "deep_linear",
+    "delta_orthogonal",
+    "diagnose",
     "exercises",
     "filters",
     "initializers",
     "ledger",
+    "lsuv",
     "models",
     "numpy_cnn",
     "plots",
     "probes",
+    "random_networks",
     "report",
     "reproducibility",
+    "residual",
+    "selu",
     "theory",
 ]

@@ -64,7 +64,9 @@ def output_moments(
         scale, alpha: SELU's constants; ``None`` means :func:`fixed_point_constants`.
     """
     q, tau = _non_negative("q", q), _non_negative("tau", tau)
-    if scale is None or alpha is None:
+    if (scale is None) != (alpha is None):
+        raise ValueError("give both scale and alpha, or neither (then SELU's fixed-point constants)")
+    if scale is None:
         scale, alpha = fixed_point_constants()
     s = np.sqrt(tau * q)
     if s == 0:

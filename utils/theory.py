@@ -54,7 +54,7 @@ def second_moments(input_moment: float, gains: Sequence[float]) -> np.ndarray:
     """Predicted second moment after each layer: input_moment · g₁ · g₂ ⋯ g_l, for l = 1 … L."""
     _positive("input_moment", input_moment)
     gains = np.asarray(gains, dtype=float)
-    if gains.ndim != 1 or gains.size == 0 or np.any(gains <= 0):
+    if gains.ndim != 1 or gains.size == 0 or not np.all(gains > 0) or not np.all(np.isfinite(gains)):
         raise ValueError("gains must be a non-empty sequence of positive numbers")
     return input_moment * np.cumprod(gains)
 
