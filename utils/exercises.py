@@ -575,11 +575,11 @@ def check_binary_bias(bias: float, loss: float) -> None:
     bias_mistakes = {
         float(np.log(1 / 9)): "that predicts 0.1, the ratio 1:10; the positives' frequency is 1/11",
         float(np.log(p)): "ln p is the bias of a softmax output; a sigmoid needs the log odds ln(p/(1 − p))",
-        float(np.log(0.1)) * -1: "the sign: positives are rarer, so σ(b) < ½ and b < 0",
+        float(np.log(10)): "the sign: positives are rarer, so σ(b) < ½ and b < 0",
         0.0: "a zero bias predicts ½ for every input, not the positives' frequency",
     }
     for wrong, hint in bias_mistakes.items():
-        if np.isclose(bias, wrong, rtol=2e-3, atol=1e-9) and not np.isclose(bias, expected_bias, rtol=2e-3):
+        if np.isclose(bias, wrong, rtol=2e-3, atol=1e-9):  # atol: the zero bias
             raise ExerciseIncorrect(hint)
     if not np.isclose(bias, expected_bias, rtol=5e-3):
         raise ExerciseIncorrect("not quite. Hint: solve σ(b) = 1/11 for b")
