@@ -106,3 +106,22 @@ def test_homogeneous_units_at_and_around_their_critical_points():
     assert criticality.fixed_point("linear", 1.0, 0.0) == 0.0
     assert criticality.fixed_point("relu", 1.0, 0.1) == pytest.approx(0.2)  # q = q/2 + 0.1
     assert criticality.critical_weight_variance("relu", 0.1) == pytest.approx(2.0)
+
+
+def test_relu_maps_are_exact_and_defined_at_the_critical_point():
+    # σ_w² = 2, σ_b² = 0: every length is a fixed point; the correlation map is the arc-cosine map
+    c, exact = 0.0, 0.0
+    for _ in range(100):
+        exact = (np.sqrt(1.0 - exact**2) + (np.pi - np.arccos(exact)) * exact) / np.pi
+    assert criticality.correlation_map("relu", 0.0, 2.0, 0.0) == pytest.approx(1 / np.pi, rel=1e-12)
+    assert criticality.correlation_map("relu", c, 2.0, 0.0, layers=100) == pytest.approx(exact, rel=1e-12)
+    assert criticality.correlation_depth_scale("relu", 2.0, 0.0) == np.inf
+    # below criticality c* = 1 and χ_c = σ_w²/2: ξ = −1/ln(0.75) at σ_w² = 1.5
+    assert criticality.correlation_depth_scale("relu", 1.5, 0.0) == pytest.approx(-1 / np.log(0.75), rel=1e-9)
+    # the identity keeps every correlation
+    assert criticality.correlation_map("linear", 0.3, 1.0, 0.0, layers=5) == pytest.approx(0.3, rel=1e-12)
+
+
+def test_relu_with_biases_above_criticality_has_no_length_fixed_point():
+    with pytest.raises(ValueError, match="grows without bound"):
+        criticality.correlation_map("relu", 0.3, 2.0, 0.1)

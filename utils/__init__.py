@@ -34,4 +34,5 @@ __all__ = [
     "residual",
     "selu",
     "theory",
+    "validation",
 ]

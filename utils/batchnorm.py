@@ -22,6 +22,7 @@ import numpy as np
 from utils import reproducibility
 from utils.data import N_CLASSES
 from utils.models import fresh_initializer
+from utils.validation import positive_int, positive_number
 
 reproducibility.quiet_tensorflow()
 import keras  # noqa: E402
@@ -30,20 +31,6 @@ KINDS = ("conv", "dense")
 KERAS_EPSILON = 1e-3  # keras.layers.BatchNormalization's default epsilon
 # 2·Var[relu(z)] for a standard normal z: what a He layer passes on of a centred, unit-variance channel
 RELU_CENTRED_GAIN = 1 - 1 / np.pi
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _positive_number(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return float(value)
 
 
 def normalized_stack(
@@ -75,10 +62,10 @@ def normalized_stack(
     if len(shape) != wanted or any(s <= 0 for s in shape):
         what = "(height, width, channels)" if kind == "conv" else "(features,)"
         raise ValueError(f"input_shape must be {what} with positive sizes, got {shape}")
-    depth = _positive_int("depth", depth)
-    units = _positive_int("units", units)
-    classes = _positive_int("classes", classes)
-    epsilon = _positive_number("epsilon", epsilon)
+    depth = positive_int("depth", depth)
+    units = positive_int("units", units)
+    classes = positive_int("classes", classes)
+    epsilon = positive_number("epsilon", epsilon)
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
     fresh_initializer(kernel_initializer)  # fail early on an unknown name
@@ -117,7 +104,7 @@ def scale_kernels(model: keras.Model, factor: float) -> None:
     The logits layer is left alone. A positive factor changes nothing a batch-normalized layer
     outputs (up to ``epsilon``); it changes the gradient with respect to the kernel by 1/factor.
     """
-    factor = _positive_number("factor", factor)
+    factor = positive_number("factor", factor)
     for name in hidden_kernel_layers(model):
         kernel = model.get_layer(name).kernel
         kernel.assign(kernel.numpy() * np.float32(factor))
@@ -154,11 +141,11 @@ def predicted_bn_variances(
     padding also makes the mean depend on the position, which adds variance across positions that
     this recursion leaves out.
     """
-    factor = _positive_number("factor", factor)
-    depth = _positive_int("depth", depth)
-    epsilon = _positive_number("epsilon", epsilon)
-    gain = _positive_number("gain", gain)
-    first = _positive_number("first", first)
+    factor = positive_number("factor", factor)
+    depth = positive_int("depth", depth)
+    epsilon = positive_number("epsilon", epsilon)
+    gain = positive_number("gain", gain)
+    first = positive_number("first", first)
     variances = np.empty(depth)
     variances[0] = factor**2 * first
     per_layer = factor**2 * gain * RELU_CENTRED_GAIN

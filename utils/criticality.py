@@ -23,15 +23,14 @@ import numpy as np
 from scipy import optimize
 
 from utils import theory
+from utils.validation import finite_number, positive_int
 
 _POINTS = 80  # quadrature points per dimension
 
 
 def check_variances(weight_variance: float, bias_variance: float) -> None:
     """Raise ValueError unless σ_w² is a positive and σ_b² a non-negative finite number."""
-    for name, value in (("weight_variance", weight_variance), ("bias_variance", bias_variance)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
-            raise ValueError(f"{name} must be a finite number, got {value!r}")
+    finite_number("weight_variance", weight_variance), finite_number("bias_variance", bias_variance)
     if weight_variance <= 0:
         raise ValueError(f"weight_variance must be positive, got {weight_variance!r}")
     if bias_variance < 0:
@@ -54,7 +53,7 @@ def _grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def length_map(activation: str, q: float, weight_variance: float, bias_variance: float) -> float:
     """The next layer's pre-activation second moment, σ_w² E[φ(√q z)²] + σ_b²."""
     check_variances(weight_variance, bias_variance)
-    if q < 0:
+    if finite_number("q", q) < 0:
         raise ValueError(f"q must be non-negative, got {q!r}")
     f, _ = theory.activation_pair(activation)
     nodes, weights = _nodes()
@@ -112,18 +111,49 @@ def _pair_expectation(g, q: float, c: float) -> float:
     return float(np.sum(w * g(u1, u2)))
 
 
-def correlation_map(activation: str, c: float, weight_variance: float, bias_variance: float, layers: int = 1) -> float:
-    """The correlation between two inputs' pre-activations ``layers`` layers on, both at length q*."""
-    if not -1.0 <= c <= 1.0:
-        raise ValueError(f"c must be a correlation in [-1, 1], got {c!r}")
-    if isinstance(layers, bool) or not isinstance(layers, (int, np.integer)) or layers < 1:
-        raise ValueError(f"layers must be a positive integer, got {layers!r}")
-    f, _ = theory.activation_pair(activation)
+def _product_moment(activation: str, q: float, c: float, derivative: bool = False) -> float:
+    """E[φ(u₁)φ(u₂)] (or E[φ′(u₁)φ′(u₂)]) for a pair at length q and correlation c. ReLU's and the
+    identity's are exact (the arc-cosine kernels of Cho & Saul, 2009); quadrature would miss ReLU's
+    kink by about 1%. Other units by Gauss–Hermite quadrature."""
+    c = min(max(c, -1.0), 1.0)
+    if activation == "relu":
+        angle = math.acos(c)
+        if derivative:
+            return (math.pi - angle) / (2 * math.pi)
+        return q * (math.sqrt(1.0 - c * c) + (math.pi - angle) * c) / (2 * math.pi)
+    if activation == "linear":
+        return 1.0 if derivative else q * c
+    f, df = theory.activation_pair(activation)
+    g = df if derivative else f
+    return _pair_expectation(lambda a, b: g(a) * g(b), q, c)
+
+
+HOMOGENEOUS = ("linear", "relu")  # φ(a·x) = a·φ(x) for a > 0
+
+
+def _pair_length(activation: str, weight_variance: float, bias_variance: float) -> float:
+    """The length at which the pair's correlations are computed: q*, or 1 for a positively
+    homogeneous unit without biases, whose correlation map does not depend on the length (this
+    covers ReLU's critical point σ_w² = 2, σ_b² = 0, where every q is a fixed point)."""
+    if activation in HOMOGENEOUS and bias_variance == 0:
+        check_variances(weight_variance, bias_variance)
+        return 1.0
     q = fixed_point(activation, weight_variance, bias_variance)
     if q == 0.0:
         raise ValueError("q* = 0: the signal dies out and correlations are undefined")
+    return q
+
+
+def correlation_map(activation: str, c: float, weight_variance: float, bias_variance: float, layers: int = 1) -> float:
+    """The correlation between two inputs' pre-activations ``layers`` layers on, both at length q*."""
+    if not -1.0 <= finite_number("c", c) <= 1.0:
+        raise ValueError(f"c must be a correlation in [-1, 1], got {c!r}")
+    layers = positive_int("layers", layers)
+    theory.activation_pair(activation)  # an unknown name fails here
+    q = _pair_length(activation, weight_variance, bias_variance)
+    length = length_map(activation, q, weight_variance, bias_variance)  # = q at the fixed point
     for _ in range(layers):
-        c = (weight_variance * _pair_expectation(lambda a, b: f(a) * f(b), q, c) + bias_variance) / q
+        c = (weight_variance * _product_moment(activation, q, c) + bias_variance) / length
         c = min(max(c, -1.0), 1.0)
     return float(c)
 
@@ -132,11 +162,11 @@ def correlation_fixed_point(activation: str, weight_variance: float, bias_varian
     """c*, the stable fixed point of the correlation map: 1 in the ordered phase, below 1 in chaos."""
     if chi1(activation, weight_variance, bias_variance) <= 1.0:
         return 1.0
-    f, _ = theory.activation_pair(activation)
-    q = fixed_point(activation, weight_variance, bias_variance)
+    q = _pair_length(activation, weight_variance, bias_variance)
+    length = length_map(activation, q, weight_variance, bias_variance)
 
     def excess(c: float) -> float:
-        return (weight_variance * _pair_expectation(lambda a, b: f(a) * f(b), q, c) + bias_variance) / q - c
+        return (weight_variance * _product_moment(activation, q, c) + bias_variance) / length - c
 
     # in the chaotic phase the map has a fixed point below 1, where it crosses the diagonal from above
     return float(optimize.brentq(excess, -0.999999, 1.0 - 1e-9, xtol=1e-13))
@@ -144,8 +174,7 @@ def correlation_fixed_point(activation: str, weight_variance: float, bias_varian
 
 def correlation_depth_scale(activation: str, weight_variance: float, bias_variance: float) -> float:
     """ξ_c = −1/ln χ_c: the number of layers over which |c_l − c*| shrinks by a factor e (∞ at χ₁ = 1)."""
-    _, df = theory.activation_pair(activation)
-    q = fixed_point(activation, weight_variance, bias_variance)
+    q = _pair_length(activation, weight_variance, bias_variance)
     c_star = correlation_fixed_point(activation, weight_variance, bias_variance)
-    chi_c = weight_variance * _pair_expectation(lambda a, b: df(a) * df(b), q, c_star)
+    chi_c = weight_variance * _product_moment(activation, q, c_star, derivative=True)
     return math.inf if chi_c >= 1.0 else float(-1.0 / math.log(chi_c))

@@ -13,6 +13,8 @@ from typing import Literal
 
 import numpy as np
 
+from utils.validation import positive_int
+
 N_CLASSES = 10
 DIGITS_SIZE = 8
 DIGITS_MAX = 16.0  # pixel values in scikit-learn's digits run from 0 to 16
@@ -99,8 +101,7 @@ def synthetic_images(
         seed: seed of the generator; the same seed gives the same images.
     """
     for name, value in (("n", n), ("size", size), ("channels", channels)):
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        positive_int(name, value)
     if kind not in ("gaussian", "smooth"):
         raise ValueError(f"kind must be 'gaussian' or 'smooth', got {kind!r}")
     rng = np.random.default_rng(seed)

@@ -19,9 +19,9 @@ save and load.
 
 from __future__ import annotations
 
-import math
-
 import keras
+
+from utils.validation import positive_number
 
 
 @keras.saving.register_keras_serializable(package="utils")
@@ -35,11 +35,9 @@ class DeltaOrthogonal(keras.initializers.Initializer):
     """
 
     def __init__(self, gain: float = 1.0, seed: int | keras.random.SeedGenerator | None = None) -> None:
-        if isinstance(gain, bool) or not isinstance(gain, (int, float)) or not math.isfinite(gain) or gain <= 0:
-            raise ValueError(f"gain must be a positive number, got {gain!r}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, keras.random.SeedGenerator))):
             raise ValueError(f"seed must be an integer, a keras.random.SeedGenerator or None, got {seed!r}")
-        self.gain = float(gain)
+        self.gain = positive_number("gain", gain)
         self.seed = seed
         self._orthogonal = keras.initializers.Orthogonal(gain=self.gain, seed=seed)
 

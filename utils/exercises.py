@@ -12,6 +12,7 @@ import numpy as np
 
 from utils import filters, numpy_cnn
 from utils.data import Split
+from utils.validation import positive_number
 
 
 class ExerciseIncorrect(AssertionError):
@@ -186,8 +187,7 @@ def check_variance_scaling_settings(name: str, scale: float, mode: str, distribu
             f"distribution must be 'truncated_normal', 'untruncated_normal', 'uniform' or 'normal' (Keras's alias "
             f"of 'truncated_normal'), got {distribution!r}"
         )
-    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.integer, np.floating)) or scale <= 0:
-        raise ValueError(f"scale must be a positive number, got {scale!r}")
+    positive_number("scale", scale)
     # Several shapes with different fan_out/fan_in ratios: on one shape alone, wrong settings can
     # coincide (for (3, 3, 16, 32), fan_out = 2·fan_in, so scale 4 with fan_out equals scale 2 with fan_in).
     for shape in ((3, 3, 16, 32), (5, 5, 32, 8), (100, 40), (3, 3, 3, 64)):
@@ -466,13 +466,12 @@ def check_relu_correlation(answer: float) -> None:
     """Exercise 7c.1: grade 1 − c after 100 layers of a wide ReLU network without biases, for two
     inputs that start orthogonal (c = 0), from the arc-cosine correlation map
     c ↦ (√(1 − c²) + (π − arccos c)·c)/π. Answers within 0.5% are right."""
+    from utils import criticality
+
     answer = _number(answer)
 
-    def after(layers: int) -> float:
-        c = 0.0
-        for _ in range(layers):
-            c = (np.sqrt(1.0 - c * c) + (np.pi - np.arccos(c)) * c) / np.pi
-        return float(c)
+    def after(layers: int) -> float:  # He's ReLU network without biases: σ_w² = 2, σ_b² = 0
+        return criticality.correlation_map("relu", 0.0, 2.0, 0.0, layers=layers)
 
     expected = 1.0 - after(100)
     if np.isclose(answer, after(100), rtol=5e-3):
@@ -644,9 +643,6 @@ def check_pytorch_scale(scale: float) -> None:
     print("Correct: scale 1/3, variance 1/(3·fan_in) — the bound √(3·(1/3)/n) = 1/√n.")
 
 
-BN_KERAS_EPSILON = 1e-3  # keras.layers.BatchNormalization's default epsilon
-
-
 def check_bn_epsilon_floor(answer: float) -> None:
     """Exercise 8b.1: grade the multiplier c of He's scale below which a deep He-initialized
     BN-relu stack loses its signal, with Keras's epsilon = 1e-3 and no padding (g = 1).
@@ -654,9 +650,10 @@ def check_bn_epsilon_floor(answer: float) -> None:
     BN divides by the centred batch variance; relu of a centred unit normal has variance
     1/2 − 1/(2π), so v_{l+1} = c²(1 − 1/π)·v_l/(v_l + ε), with a non-zero fixed point only if
     c > √(ε/(1 − 1/π)) ≈ 0.0383. Answers within 5% (0.038, 0.04) are accepted."""
+    from utils import batchnorm
+
     answer = _number(answer)
-    centred = 1 - 1 / np.pi
-    eps = BN_KERAS_EPSILON
+    centred, eps = batchnorm.RELU_CENTRED_GAIN, batchnorm.KERAS_EPSILON
     expected = float(np.sqrt(eps / centred))
     padded = float(np.sqrt(eps / ((22 / 24) ** 2 * centred)))
     # (wrong answer, relative tolerance, hint), checked before the right answer; no band overlaps it

@@ -14,6 +14,8 @@ from math import comb
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from utils.validation import positive_int
+
 
 def hand_designed(size: int = 5) -> dict[str, np.ndarray]:
     """The filters a person might draw: an "X", and horizontal and vertical edge detectors.
@@ -169,8 +171,7 @@ def random_filters_in_span(
     if directions.shape != (size * size, size * size) or share.shape != (size * size,):
         raise ValueError(f"directions must be ({size * size}, {size * size}) and share ({size * size},)")
     for name, value in (("filters", filters), ("sets", sets)):
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        positive_int(name, value)
     coefficients = rng.standard_normal((sets, filters, size * size)) * np.sqrt(share)
     flat = coefficients @ directions.T  # (sets, filters, size²)
     return flat.reshape(sets, filters, size, size).transpose(0, 2, 3, 1)[:, :, :, None, :]

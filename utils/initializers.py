@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from utils import theory
+from utils.validation import finite_number, positive_number
 
 TRUNCATION_STDDEV = 0.87962566103423978  # std of N(0, 1) truncated to [-2, 2], as Keras writes it
 
@@ -50,19 +51,19 @@ def ones(shape: Sequence[int], rng: np.random.Generator | None = None) -> np.nda
 
 def constant(shape: Sequence[int], rng: np.random.Generator | None = None, value: float = 0.0) -> np.ndarray:
     """Every value equal to ``value`` (Keras's default is 0)."""
-    return np.full(_shape(shape), float(value))
+    return np.full(_shape(shape), finite_number("value", value))
 
 
 def random_normal(shape: Sequence[int], rng: np.random.Generator, mean: float = 0.0, stddev: float = 0.05) -> np.ndarray:
     """N(mean, stddev²); Keras's defaults are mean 0 and stddev 0.05."""
-    if stddev < 0:
+    if finite_number("stddev", stddev) < 0:
         raise ValueError(f"stddev must be non-negative, got {stddev}")
-    return rng.normal(mean, stddev, _shape(shape))
+    return rng.normal(finite_number("mean", mean), stddev, _shape(shape))
 
 
 def random_uniform(shape: Sequence[int], rng: np.random.Generator, minval: float = -0.05, maxval: float = 0.05) -> np.ndarray:
     """U(minval, maxval); Keras's defaults are −0.05 and 0.05."""
-    if not minval < maxval:
+    if not finite_number("minval", minval) < finite_number("maxval", maxval):
         raise ValueError(f"need minval < maxval, got {minval} and {maxval}")
     return rng.uniform(minval, maxval, _shape(shape))
 
@@ -73,9 +74,7 @@ def truncated_normal(shape: Sequence[int], rng: np.random.Generator, mean: float
     ``stddev`` is that of the normal *before* truncation; the values' own standard deviation is
     0.8796·stddev.
     """
-    if stddev <= 0:
-        raise ValueError(f"stddev must be positive, got {stddev}")
-    shape = _shape(shape)
+    stddev, mean, shape = positive_number("stddev", stddev), finite_number("mean", mean), _shape(shape)
     values = rng.standard_normal(int(np.prod(shape)))
     outside = np.abs(values) > 2.0
     while outside.any():
@@ -93,8 +92,7 @@ def variance_scaling(
 ) -> np.ndarray:
     """Variance scale / n with n the fan-in, fan-out or their mean, from the named distribution."""
     shape = _shape(shape)
-    if scale <= 0:
-        raise ValueError(f"scale must be positive, got {scale}")
+    scale = positive_number("scale", scale)
     fan_in, fan_out = theory.fans(shape) if len(shape) >= 2 else (shape[0], shape[0])
     fans = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}
     if mode not in fans:
@@ -124,7 +122,7 @@ def orthogonal(shape: Sequence[int], rng: np.random.Generator, gain: float = 1.0
     q = q * np.sign(np.diag(r))
     if rows < cols:
         q = q.T
-    return gain * q.reshape(shape)
+    return finite_number("gain", gain) * q.reshape(shape)
 
 
 def identity(shape: Sequence[int], rng: np.random.Generator | None = None, gain: float = 1.0) -> np.ndarray:
@@ -132,7 +130,7 @@ def identity(shape: Sequence[int], rng: np.random.Generator | None = None, gain:
     shape = _shape(shape)
     if len(shape) != 2:
         raise ValueError(f"Identity needs a 2-D kernel, got {shape}")
-    return gain * np.eye(*shape)
+    return finite_number("gain", gain) * np.eye(*shape)
 
 
 REFERENCES: dict[str, Callable[..., np.ndarray]] = {

@@ -13,6 +13,7 @@ import numpy as np
 
 from utils import reproducibility
 from utils.data import N_CLASSES, Split
+from utils.validation import positive_int
 
 reproducibility.quiet_tensorflow()
 import keras  # noqa: E402  (after TensorFlow has been quietened)
@@ -60,8 +61,7 @@ def small_cnn(
     if not filters or any(int(f) <= 0 for f in filters):
         raise ValueError(f"filters must be a non-empty sequence of positive counts, got {filters!r}")
     for name, value in (("dense_units", dense_units), ("classes", classes)):
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        positive_int(name, value)
     side = min(input_shape[:2]) - 2 * len(filters)
     if side < 1:
         raise ValueError(f"{len(filters)} valid 3×3 convolutions do not fit in {tuple(input_shape[:2])}")
@@ -307,8 +307,7 @@ def dense_stack(
     Glorot uniform so that only the hidden layers' initialization varies between experiments.
     """
     for name, value in (("input_dim", input_dim), ("depth", depth), ("width", width), ("classes", classes)):
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        positive_int(name, value)
     fresh_initializer(kernel_initializer)  # fail early on an unknown name
     layers: list[Any] = [keras.Input((input_dim,))]
     layers += [keras.layers.Dense(width, activation=activation, name=f"hidden{i}",
@@ -340,8 +339,7 @@ def conv_stack(
     if len(input_shape) != 3 or any(int(s) <= 0 for s in input_shape):
         raise ValueError(f"input_shape must be (height, width, channels) > 0, got {tuple(input_shape)}")
     for name, value in (("depth", depth), ("channels", channels)):
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        positive_int(name, value)
     if padding not in ("same", "valid"):
         raise ValueError(f"padding must be 'same' or 'valid', got {padding!r}")
     if padding == "valid" and min(input_shape[:2]) - 2 * depth < 1:

@@ -14,6 +14,8 @@ from typing import Literal
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from utils.validation import positive_int
+
 
 def _check_conv_shapes(x: np.ndarray, kernel: np.ndarray) -> None:
     if x.ndim != 4:
@@ -114,8 +116,7 @@ class TinyCNN:
         at zero in every case.
         """
         for name, value in (("n_filters", n_filters), ("image_size", image_size), ("classes", classes)):
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            positive_int(name, value)
         if image_size < 3:
             raise ValueError(f"image_size must be at least 3 for a 3×3 kernel, got {image_size}")
         side = image_size - 2

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from collections.abc import Callable
 
+import numpy as np
+
 from utils import reproducibility
+from utils.validation import finite_array, finite_number
 
 reproducibility.quiet_tensorflow()
 import keras  # noqa: E402
@@ -67,9 +68,9 @@ def mean_unit_cosine(kernel: np.ndarray) -> float:
 
 def distinct_units(kernel: np.ndarray, tolerance: float = 0.0) -> int:
     """How many units (last axis) differ by more than ``tolerance`` from every unit before them."""
-    if tolerance < 0:
+    if finite_number("tolerance", tolerance) < 0:
         raise ValueError(f"tolerance must be non-negative, got {tolerance}")
-    kernel = np.asarray(kernel)
+    kernel = finite_array("kernel", kernel)
     if kernel.ndim < 2:
         raise ValueError(f"kernel must have at least 2 dims, got {kernel.shape}")
     units = kernel.reshape(-1, kernel.shape[-1]).T

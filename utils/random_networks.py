@@ -12,19 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from utils import criticality, theory
+from utils.validation import positive_int, positive_number
 
 WEIGHTS = ("gaussian", "orthogonal")
 
 
-def _positive_int(name: str, value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def haar_orthogonal(width: int, rng: np.random.Generator) -> np.ndarray:
     """A (width, width) orthogonal matrix drawn uniformly (QR of a Gaussian matrix, signs fixed)."""
-    width = _positive_int("width", width)
+    width = positive_int("width", width)
     q, r = np.linalg.qr(rng.standard_normal((width, width)))
     return q * np.sign(np.diag(r))
 
@@ -33,6 +28,7 @@ def draw_weights(kind: str, width: int, weight_variance: float, rng: np.random.G
     """One layer's weights: ``"gaussian"`` N(0, σ_w²/width) or ``"orthogonal"`` √σ_w² · Haar."""
     if kind not in WEIGHTS:
         raise ValueError(f"kind must be one of {WEIGHTS}, got {kind!r}")
+    weight_variance = positive_number("weight_variance", weight_variance)
     if kind == "gaussian":
         return rng.normal(0.0, np.sqrt(weight_variance / width), (width, width))
     return np.sqrt(weight_variance) * haar_orthogonal(width, rng)
@@ -54,7 +50,7 @@ def jacobian_singular_values(
     pre-activations start near the fixed point q* (input_moment = (q* − σ_b²)/σ_w² does that).
     """
     f, df = theory.activation_pair(activation)
-    depth, width = _positive_int("depth", depth), _positive_int("width", width)
+    depth, width = positive_int("depth", depth), positive_int("width", width)
     criticality.check_variances(weight_variance, bias_variance)
     h = rng.normal(0.0, np.sqrt(input_moment), width)
     jacobian = np.eye(width)
@@ -82,7 +78,7 @@ def perturbation_growth(
     This is the exponential growth rate; at finite width it lies slightly below χ₁, the mean factor,
     and both are 1 together on the critical line."""
     f, df = theory.activation_pair(activation)
-    width, depth = _positive_int("width", width), _positive_int("depth", depth)
+    width, depth = positive_int("width", width), positive_int("depth", depth)
     criticality.check_variances(weight_variance, bias_variance)
     if not 0 <= burn_in < depth:
         raise ValueError(f"burn_in must be in [0, depth), got {burn_in!r}")
@@ -117,7 +113,7 @@ def correlation_profile(
     over ``pairs`` pairs in each of ``networks`` independent networks: the pairs start at layer 0
     with second moment ``first_moment`` and correlation ``first_correlation``, and both members of
     a pair go through the same weights."""
-    networks = _positive_int("networks", networks)
+    networks = positive_int("networks", networks)
     if networks > 1:
         return np.mean(
             [correlation_profile(activation, weight_variance, bias_variance, first_moment, first_correlation,
@@ -125,7 +121,7 @@ def correlation_profile(
             axis=0,
         )
     f, _ = theory.activation_pair(activation)
-    depth, width = _positive_int("depth", depth), _positive_int("width", width)
+    depth, width = positive_int("depth", depth), positive_int("width", width)
     criticality.check_variances(weight_variance, bias_variance)
     if not -1.0 <= first_correlation <= 1.0:
         raise ValueError(f"first_correlation must be in [-1, 1], got {first_correlation!r}")

@@ -23,15 +23,10 @@ import keras
 import numpy as np
 
 from utils import reproducibility
+from utils.validation import positive_int
 
 VARIANTS = ("he", "gpt2", "fixup", "zero")
 BRANCH_LAYERS = 2  # m: weight layers per residual branch
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _check_variant(variant: str) -> str:
@@ -42,8 +37,8 @@ def _check_variant(variant: str) -> str:
 
 def fixup_scale(blocks: int, branch_layers: int = BRANCH_LAYERS) -> float:
     """Fixup's multiplier ``L^(−1/(2m−2))`` of the weights of each of the m layers of a branch."""
-    blocks = _positive_int("blocks", blocks)
-    branch_layers = _positive_int("branch_layers", branch_layers)
+    blocks = positive_int("blocks", blocks)
+    branch_layers = positive_int("branch_layers", branch_layers)
     if branch_layers < 2:
         raise ValueError("Fixup's scaling needs at least 2 layers per branch")
     return float(blocks ** (-1.0 / (2 * branch_layers - 2)))
@@ -57,7 +52,7 @@ def branch_gain(variant: str, blocks: int) -> float:
     layers by ``fixup_scale(blocks)⁴``, and a zero ``W2`` makes it 0.
     """
     _check_variant(variant)
-    blocks = _positive_int("blocks", blocks)
+    blocks = positive_int("blocks", blocks)
     return {
         "he": 1.0,
         "gpt2": 1.0 / blocks,
@@ -101,12 +96,12 @@ def residual_stack(
     initializer differently (``reproducibility.layer_seed(seed, k)``); ``None`` leaves it to Keras's
     global seed.
     """
-    input_dim = _positive_int("input_dim", input_dim)
-    blocks = _positive_int("blocks", blocks)
-    width = _positive_int("width", width)
+    input_dim = positive_int("input_dim", input_dim)
+    blocks = positive_int("blocks", blocks)
+    width = positive_int("width", width)
     _check_variant(variant)
     if classes is not None:
-        classes = _positive_int("classes", classes)
+        classes = positive_int("classes", classes)
 
     def seed_of(k: int) -> int | None:
         return None if seed is None else reproducibility.layer_seed(int(seed), k)

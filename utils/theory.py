@@ -13,13 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
+from utils.validation import positive_int, positive_number
+
 ACTIVATION_GAINS = {"linear": 1.0, "relu": 0.5, "tanh": 1.0}
-
-
-def _positive(name: str, value: float) -> float:
-    if isinstance(value, bool) or not np.isscalar(value) or not float(value) > 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
-    return float(value)
 
 
 def fans(shape: Sequence[int]) -> tuple[int, int]:
@@ -43,8 +39,8 @@ def layer_gain(fan_in: int, weight_variance: float, activation: str = "linear") 
     Linear layers multiply it by fan_in·Var[W]; a ReLU keeps half of a symmetric pre-activation's
     second moment, so fan_in·Var[W]/2. For tanh the value is the small-signal (linear) limit.
     """
-    _positive("fan_in", fan_in)
-    _positive("weight_variance", weight_variance)
+    positive_number("fan_in", fan_in)
+    positive_number("weight_variance", weight_variance)
     if activation not in ACTIVATION_GAINS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATION_GAINS)}, got {activation!r}")
     return fan_in * weight_variance * ACTIVATION_GAINS[activation]
@@ -52,7 +48,7 @@ def layer_gain(fan_in: int, weight_variance: float, activation: str = "linear") 
 
 def second_moments(input_moment: float, gains: Sequence[float]) -> np.ndarray:
     """Predicted second moment after each layer: input_moment · g₁ · g₂ ⋯ g_l, for l = 1 … L."""
-    _positive("input_moment", input_moment)
+    positive_number("input_moment", input_moment)
     gains = np.asarray(gains, dtype=float)
     if gains.ndim != 1 or gains.size == 0 or not np.all(gains > 0) or not np.all(np.isfinite(gains)):
         raise ValueError("gains must be a non-empty sequence of positive numbers")
@@ -61,17 +57,17 @@ def second_moments(input_moment: float, gains: Sequence[float]) -> np.ndarray:
 
 def lecun_variance(fan_in: int) -> float:
     """Var[W] = 1 / fan_in: keeps the forward variance of a linear (or tanh near 0) layer."""
-    return 1.0 / _positive("fan_in", fan_in)
+    return 1.0 / positive_number("fan_in", fan_in)
 
 
 def glorot_variance(fan_in: int, fan_out: int) -> float:
     """Var[W] = 2 / (fan_in + fan_out): the compromise between the forward and backward conditions."""
-    return 2.0 / (_positive("fan_in", fan_in) + _positive("fan_out", fan_out))
+    return 2.0 / (positive_number("fan_in", fan_in) + positive_number("fan_out", fan_out))
 
 
 def he_variance(fan: int, negative_slope: float = 0.0) -> float:
     """Var[W] = 2 / ((1 + a²) · fan) for a (leaky) ReLU of negative slope ``a`` (0 for ReLU)."""
-    _positive("fan", fan)
+    positive_number("fan", fan)
     if not np.isscalar(negative_slope) or not 0.0 <= float(negative_slope) <= 1.0:
         raise ValueError(f"negative_slope must be in [0, 1], got {negative_slope!r}")
     return 2.0 / ((1.0 + float(negative_slope) ** 2) * fan)
@@ -79,18 +75,18 @@ def he_variance(fan: int, negative_slope: float = 0.0) -> float:
 
 def uniform_limit(variance: float) -> float:
     """Limit ``a`` of U(−a, a) with the given variance: Var = a²/3, so a = √(3·variance)."""
-    return float(np.sqrt(3.0 * _positive("variance", variance)))
+    return float(np.sqrt(3.0 * positive_number("variance", variance)))
 
 
 def truncation_correction(cut: float = 2.0) -> float:
     """Standard deviation of N(0, 1) truncated to [−cut, cut]; ≈ 0.8796 for Keras's cut of 2."""
-    _positive("cut", cut)
+    positive_number("cut", cut)
     return float(stats.truncnorm(-cut, cut).std())
 
 
 def truncated_normal_stddev(variance: float, cut: float = 2.0) -> float:
     """Std of the normal to truncate at ±cut·std so that the truncated values have ``variance``."""
-    return float(np.sqrt(_positive("variance", variance)) / truncation_correction(cut))
+    return float(np.sqrt(positive_number("variance", variance)) / truncation_correction(cut))
 
 
 
@@ -104,9 +100,7 @@ def padding_drain(size: int, kernel: int = 3) -> float:
     eigenvalue: the returned factor (per layer, below one; near 1 for large maps). A kernel whose
     weight sits only at its centre, such as delta-orthogonal, is not drained at all.
     """
-    for name, value in (("size", size), ("kernel", kernel)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    size, kernel = positive_int("size", size), positive_int("kernel", kernel)
     if kernel % 2 == 0:
         raise ValueError(f"kernel must be odd, got {kernel}")
     reach = kernel // 2
@@ -164,7 +158,7 @@ def mean_field(activation: str, first_pre_moment: float, gains: Sequence[float],
     """
     if activation not in _MEAN_FIELD_UNITS:
         raise ValueError(f"activation must be one of {sorted(_MEAN_FIELD_UNITS)}, got {activation!r}")
-    _positive("first_pre_moment", first_pre_moment)
+    positive_number("first_pre_moment", first_pre_moment)
     if isinstance(points, bool) or not isinstance(points, int) or not 2 <= points <= 200 or points % 2:
         raise ValueError(f"points must be an even integer from 2 to 200 (quadrature overflows beyond), got {points!r}")
     gains = np.asarray(gains, dtype=float)
