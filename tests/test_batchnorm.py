@@ -113,6 +113,25 @@ def test_bn_input_variances(images):
         batchnorm.bn_input_variances(batchnorm.normalized_stack((8, 8, 1), 2, 4, batch_norm=False), x)
 
 
+def test_relu_variance_shares():
+    # A wide Dense BN layer's output is close to Gaussian per unit: relu keeps 1/2 − 1/(2π) of it
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4096, 32)).astype(np.float32)
+    keras.utils.set_random_seed(3)
+    model = batchnorm.normalized_stack((32,), 2, 64, kind="dense")
+    shares = batchnorm.relu_variance_shares(model, x)
+    assert shares.shape == (2,)
+    assert np.allclose(shares, batchnorm.RELU_CENTRED_GAIN / 2, rtol=0.03)
+    # a batch whose variance sits on one example: relu of (−a, …, −a, (n − 1)·a) keeps it all or none
+    spike = np.zeros((64, 8, 8, 1), np.float32)
+    spike[0] = 10.0
+    keras.utils.set_random_seed(4)
+    shares = batchnorm.relu_variance_shares(batchnorm.normalized_stack((8, 8, 1), 1, 4), spike)
+    assert not np.isclose(shares[0], batchnorm.RELU_CENTRED_GAIN / 2, rtol=0.2)
+    with pytest.raises(ValueError, match="relu1"):
+        batchnorm.relu_variance_shares(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]), x[:, :3])
+
+
 def test_predicted_variances():
     # Far above the floor the variance settles at c²·gain·(1 − 1/π) − ε; below it, it shrinks by
     # c²·gain·(1 − 1/π)/ε per layer.

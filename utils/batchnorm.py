@@ -175,3 +175,31 @@ def bn_input_variances(model: keras.Model, x: np.ndarray) -> np.ndarray:
             variances.append(float(values.reshape(-1, values.shape[-1]).var(axis=0).mean()))
         h = layer(h, training=True)
     return np.array(variances)
+
+
+def relu_variance_shares(model: keras.Model, x: np.ndarray) -> np.ndarray:
+    """κ_l, the share of its input's variance that each ``relu{l}`` layer passes on, on the batch ``x``.
+
+    In training mode (batch statistics), for every layer named ``relu{l}``: the variance of its
+    output per unit over the batch (and positions), averaged over the units, divided by the same
+    average for its input. For a centred Gaussian input κ = 1/2 − 1/(2π) ≈ 0.341, the share the
+    recursion of :func:`predicted_bn_variances` assumes; a batch whose variance sits on a few
+    examples gives more.
+    """
+    import tensorflow as tf
+
+    if not any(re.fullmatch(r"relu\d+", layer.name) for layer in model.layers):
+        raise ValueError(f"{model.name} has no layer named relu1, relu2, …")
+    h = tf.convert_to_tensor(np.asarray(x, dtype=np.float32))
+    shares = []
+    for layer in model.layers:
+        out = layer(h, training=True)
+        if re.fullmatch(r"relu\d+", layer.name):
+            before = h.numpy().astype(np.float64)
+            after = out.numpy().astype(np.float64)
+            spread = before.reshape(-1, before.shape[-1]).var(axis=0).mean()
+            if spread == 0:
+                raise ValueError(f"the input of {layer.name} is constant over the batch: no share to measure")
+            shares.append(float(after.reshape(-1, after.shape[-1]).var(axis=0).mean() / spread))
+        h = out
+    return np.array(shares)
