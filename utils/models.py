@@ -25,8 +25,9 @@ def fresh_initializer(initializer: Any, layer_index: int = 0) -> keras.initializ
     In Keras 3 an initializer instance draws the *same* values every time it is called — an
     unseeded one picks its seed once, when it is created. Passing one instance to several layers of
     the same shape therefore gives them identical weights (chapter 5). This returns a new instance:
-    from a name or config, a fresh one; from an unseeded instance, a copy with a new seed; from an
-    instance seeded with an integer, a copy seeded with ``reproducibility.layer_seed(seed,
+    from a name or config, a fresh one; from an unseeded instance, a copy with a new seed; an instance
+    seeded with a ``keras.random.SeedGenerator`` itself (its draws advance); from an instance seeded
+    with an integer, a copy seeded with ``reproducibility.layer_seed(seed,
     layer_index)``, a hash of the pair, so that layers differ, the model is still reproducible, and
     stacks from neighbouring seeds share no layer.
     """
@@ -37,6 +38,10 @@ def fresh_initializer(initializer: Any, layer_index: int = 0) -> keras.initializ
             f"pass an initializer name (e.g. 'he_uniform') or a keras.initializers.Initializer, "
             f"got {type(initializer).__name__}"
         )
+    if isinstance(getattr(initializer, "seed", None), keras.random.SeedGenerator):
+        # A generator advances with every draw: the instance itself gives each layer new values,
+        # where a copy from its config would restart the generator from the same seed each time.
+        return initializer
     config = initializer.get_config()
     if isinstance(config.get("seed"), int):
         config["seed"] = reproducibility.layer_seed(config["seed"], layer_index)
