@@ -137,3 +137,42 @@ def test_show_displays_rows_and_flags(flat, capsys):
     assert "hidden1" in out and "symmetric" in out
     diagnose.init_report(built(2, "relu", "he_normal"), *flat).show()
     assert "no problem found" in capsys.readouterr().out
+
+
+def test_what_it_cannot_measure_is_refused(flat):
+    with pytest.raises(ValueError, match="factor"):
+        diagnose.init_report(built(2, "relu", "he_normal"), *flat, factor=float("nan"))
+    softmax = keras.Sequential([keras.Input((64,)), keras.layers.Dense(16, activation="relu"),
+                                keras.layers.Dense(10, activation="softmax")])
+    with pytest.raises(ValueError, match="logits"):
+        diagnose.init_report(softmax, *flat)
+    trailing = keras.Sequential([keras.Input((64,)), keras.layers.Dense(10), keras.layers.Softmax()])
+    with pytest.raises(ValueError, match="logits"):
+        diagnose.init_report(trailing, *flat)
+    conv1d = keras.Sequential([keras.Input((64, 1)), keras.layers.Conv1D(4, 3), keras.layers.Flatten(),
+                               keras.layers.Dense(10)])
+    with pytest.raises(ValueError, match="Conv1D"):
+        diagnose.init_report(conv1d, flat[0][..., None], flat[1])
+
+
+def test_batch_normalization_is_measured_in_training_mode(flat):
+    # Glorot kernels halve a ReLU stack's signal per layer; BN, on the batch's statistics as in
+    # training, restores it. In inference mode a fresh BN layer is the identity and the report
+    # would call the signal vanishing.
+    keras.utils.set_random_seed(0)
+    layers = [keras.Input((64,))]
+    for _ in range(20):
+        layers += [keras.layers.Dense(128), keras.layers.BatchNormalization(), keras.layers.ReLU()]
+    model = keras.Sequential([*layers, keras.layers.Dense(10)])
+    report = diagnose.init_report(model, *flat)
+    assert not any("signal" in f for f in report.flags)
+    # the reported block output is after BN and ReLU: relu of a unit normal, std ≈ 0.58
+    assert 0.5 < report.rows[10]["activation std"] < 0.7
+
+
+def test_identical_units_are_symmetric_whatever_their_weights(flat):
+    model = built(3, "relu", "he_normal")
+    hidden = model.get_layer("hidden2")
+    column = np.random.default_rng(0).normal(0, 0.1, (128, 1)).astype("float32")
+    hidden.kernel.assign(np.repeat(column, 128, axis=1))
+    assert any("hidden2" in f and "symmetric" in f for f in flags_of(model, flat))

@@ -110,3 +110,12 @@ def test_bad_input_is_refused(batch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         L.lsuv(model, batch)  # a healthy call warns about nothing
+
+
+def test_tolerance_and_iterations_must_make_sense(batch):
+    model = models.dense_stack(32, 2, 16, "relu", "he_normal")
+    for tolerance in (1.0, float("nan"), 2):
+        with pytest.raises(ValueError, match="tolerance"):
+            L.lsuv(model, batch, tolerance=tolerance)
+    with pytest.raises(ValueError, match="max_iterations"):
+        L.lsuv(model, batch, max_iterations=3.0)

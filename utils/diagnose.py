@@ -7,7 +7,8 @@ the layer's output, the weights' standard deviation against the Glorot and He va
 layer's fans — together with the initial loss against ln(classes). It then names, in plain words,
 each problem the book shows to matter:
 
-* ``symmetric``: every weight of a hidden layer equal (chapter 1: its units can never differ);
+* ``symmetric``: every unit of a hidden layer with the same weights (chapter 1: its units can
+  never differ);
 * ``vanishing`` / ``exploding`` signal: a hidden layer's activation RMS below 1/``factor`` or
   above ``factor`` times the first layer's (chapters 2–4);
 * a signal that no longer carries the input: less than 10⁻⁴ of a hidden layer's second moment
@@ -22,7 +23,10 @@ each problem the book shows to matter:
   finite.
 
 The output layer (the last Dense or Conv2D layer) is exempt from the symmetric, dead and signal
-checks: a zero output layer is a recommended start (chapter 9).
+checks: a zero output layer is a recommended start (chapter 9). Batch normalization is measured in
+training mode, as in the first training step; a layer with weights that is not Dense, Conv2D or
+BatchNormalization is refused rather than skipped, and so is a last layer that does not output
+logits (a softmax would turn the loss check into nonsense).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import numpy as np
 
 from utils import probes, report
 from utils.theory import fans
+from utils.validation import positive_number
 
 SUPPORTED = (keras.layers.Dense, keras.layers.Conv2D)
 
@@ -115,8 +120,21 @@ def init_report(
         raise ValueError(
             "init_report needs a Sequential model (layers called one after another)"
         )
-    if factor <= 1:
+    if positive_number("factor", factor) <= 1:
         raise ValueError(f"factor must be above 1, got {factor}")
+    for layer in model.layers:
+        if layer.weights and not isinstance(layer, (*SUPPORTED, keras.layers.BatchNormalization)):
+            raise ValueError(
+                f"layer {layer.name!r} ({type(layer).__name__}) has weights but is not Dense, Conv2D "
+                "or BatchNormalization: init_report cannot measure it"
+            )
+    last = model.layers[-1]
+    activation = getattr(last, "activation", keras.activations.linear)
+    if isinstance(last, (keras.layers.Softmax, keras.layers.Activation)) or activation is not keras.activations.linear:
+        raise ValueError(
+            f"the last layer, {last.name!r}, must output logits (no activation, no softmax): "
+            "init_report computes the loss from them"
+        )
     weighted = [layer for layer in model.layers if isinstance(layer, SUPPORTED)]
     if not weighted:
         raise ValueError(f"model {model.name!r} has no Dense or Conv2D layer")
@@ -151,10 +169,10 @@ def init_report(
         )
     for layer, row in zip(hidden, rows):  # a zero or constant output layer is a choice
         kernel = layer.kernel.numpy()
-        if kernel.size > 1 and np.all(kernel == kernel.flat[0]):
+        if kernel.shape[-1] > 1 and probes.unit_spread(kernel) == 0:
             flags.append(
-                f"layer {layer.name}: every weight equals {kernel.flat[0]:.3g} — symmetric, "
-                "its units stay identical in training"
+                f"layer {layer.name}: all {kernel.shape[-1]} units have the same weights — "
+                "symmetric, they stay identical in training"
             )
         elif row["dead units"] > 0.5:
             flags.append(

@@ -15,6 +15,7 @@ import keras
 import numpy as np
 
 from utils import reproducibility
+from utils.validation import positive_int, positive_number
 
 SUPPORTED = (keras.layers.Dense, keras.layers.Conv2D)
 
@@ -82,19 +83,13 @@ def lsuv(
 
     Raises:
         ValueError: a layer with weights that is not Dense or Conv2D, an empty batch, a
-            non-positive tolerance or iteration count, or a layer whose output is constant on
+            tolerance outside (0, 1), an iteration count that is not a positive integer, or a
+            layer whose output is constant on
             ``x`` (its variance is 0 and no rescaling can make it 1).
     """
-    if tolerance <= 0:
-        raise ValueError(f"tolerance must be positive, got {tolerance}")
-    if (
-        isinstance(max_iterations, bool)
-        or int(max_iterations) != max_iterations
-        or max_iterations < 1
-    ):
-        raise ValueError(
-            f"max_iterations must be a positive integer, got {max_iterations}"
-        )
+    if not 0 < positive_number("tolerance", tolerance) < 1:
+        raise ValueError(f"tolerance must be between 0 and 1 (a relative error), got {tolerance}")
+    max_iterations = positive_int("max_iterations", max_iterations)
     x = np.asarray(x, dtype=np.float32)
     if x.ndim == 0 or len(x) == 0:
         raise ValueError("x must be a non-empty batch of inputs")

@@ -87,6 +87,9 @@ def signal_propagation(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict
     Runs ``x`` through the layers one by one, records each layer's output ``h`` and, for the
     cross-entropy loss of the logits against ``y``, the gradient ∂loss/∂h (summed over the batch,
     so it does not shrink with batch size). Returns layer name → {"activation", "gradient"}.
+    Batch normalization runs in training mode, on the batch's own statistics, as in every training
+    step (in inference mode a fresh BN layer's moving statistics, 0 and 1, make it the identity);
+    every other layer in inference mode (dropout off).
     """
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
@@ -95,7 +98,7 @@ def signal_propagation(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict
     with tf.GradientTape() as tape:
         h = tf.convert_to_tensor(x)
         for layer in model.layers:
-            h = layer(h)
+            h = layer(h, training=True) if isinstance(layer, keras.layers.BatchNormalization) else layer(h)
             outputs.append(h)
         loss = loss_fn(y, h)
     grads = tape.gradient(loss, outputs)
