@@ -122,12 +122,17 @@ def test_relu_variance_shares():
     shares = batchnorm.relu_variance_shares(model, x)
     assert shares.shape == (2,)
     assert np.allclose(shares, batchnorm.RELU_CENTRED_GAIN / 2, rtol=0.03)
-    # a batch whose variance sits on one example: relu of (−a, …, −a, (n − 1)·a) keeps it all or none
+    # a batch whose variance sits on one example: relu keeps nearly all of it when that example's
+    # output is positive, nearly none when it is negative (one filter, the sign of its taps forced)
     spike = np.zeros((64, 8, 8, 1), np.float32)
     spike[0] = 10.0
     keras.utils.set_random_seed(4)
-    shares = batchnorm.relu_variance_shares(batchnorm.normalized_stack((8, 8, 1), 1, 4), spike)
-    assert not np.isclose(shares[0], batchnorm.RELU_CENTRED_GAIN / 2, rtol=0.2)
+    model = batchnorm.normalized_stack((8, 8, 1), 1, 1)
+    taps = np.abs(model.get_layer("conv1").kernel.numpy())
+    model.get_layer("conv1").kernel.assign(taps)
+    assert batchnorm.relu_variance_shares(model, spike)[0] > 0.9
+    model.get_layer("conv1").kernel.assign(-taps)
+    assert batchnorm.relu_variance_shares(model, spike)[0] < 0.05
     with pytest.raises(ValueError, match="relu1"):
         batchnorm.relu_variance_shares(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]), x[:, :3])
 

@@ -116,8 +116,9 @@ def test_relu_maps_are_exact_and_defined_at_the_critical_point():
     assert criticality.correlation_map("relu", 0.0, 2.0, 0.0) == pytest.approx(1 / np.pi, rel=1e-12)
     assert criticality.correlation_map("relu", c, 2.0, 0.0, layers=100) == pytest.approx(exact, rel=1e-12)
     assert criticality.correlation_depth_scale("relu", 2.0, 0.0) == np.inf
-    # below criticality c* = 1 and χ_c = σ_w²/2: ξ = −1/ln(0.75) at σ_w² = 1.5
-    assert criticality.correlation_depth_scale("relu", 1.5, 0.0) == pytest.approx(-1 / np.log(0.75), rel=1e-9)
+    # below criticality without biases the signal dies out: no length to compute correlations at
+    with pytest.raises(ValueError, match="q\\* = 0"):
+        criticality.correlation_depth_scale("relu", 1.5, 0.0)
     # the identity keeps every correlation
     assert criticality.correlation_map("linear", 0.3, 1.0, 0.0, layers=5) == pytest.approx(0.3, rel=1e-12)
 
@@ -125,3 +126,24 @@ def test_relu_maps_are_exact_and_defined_at_the_critical_point():
 def test_relu_with_biases_above_criticality_has_no_length_fixed_point():
     with pytest.raises(ValueError, match="grows without bound"):
         criticality.correlation_map("relu", 0.3, 2.0, 0.1)
+
+
+@pytest.mark.parametrize("c", [-0.9, -0.3, 0.0, 0.5, 0.95])
+def test_relu_pair_moments_match_sampling(c):
+    # an independent check of the arc-cosine kernels: a million correlated Gaussian pairs
+    rng = np.random.default_rng(0)
+    z1, z2 = rng.standard_normal((2, 1_000_000))
+    q = 1.7
+    u1, u2 = np.sqrt(q) * z1, np.sqrt(q) * (c * z1 + np.sqrt(1 - c * c) * z2)
+    sampled = np.mean(np.maximum(u1, 0) * np.maximum(u2, 0))
+    steps = np.mean((u1 > 0) & (u2 > 0))
+    assert criticality._product_moment("relu", q, c) == pytest.approx(sampled, abs=5e-3)
+    assert criticality._product_moment("relu", q, c, derivative=True) == pytest.approx(steps, abs=2e-3)
+
+
+def test_relu_with_biases_has_a_depth_scale_and_a_fixed_point_at_one():
+    # q* = σ_b² / (1 − σ_w²/2) = 1 exactly at σ_w² = 1.9, σ_b² = 0.05: the bracket's end itself
+    assert criticality.fixed_point("relu", 1.9, 0.05) == pytest.approx(1.0, rel=1e-9)
+    assert 0 < criticality.correlation_map("relu", 0.2, 1.9, 0.05) < 1
+    # ordered phase (χ₁ = 0.95): c* = 1, approached at the finite rate χ_c = σ_w²/2 (the step kernel at c = 1)
+    assert criticality.correlation_depth_scale("relu", 1.9, 0.05) == pytest.approx(-1 / np.log(0.95), rel=1e-6)

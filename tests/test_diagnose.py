@@ -48,8 +48,9 @@ def test_pytorch_defaults_are_flagged_for_losing_the_input(flat):
 
 
 def test_constant_weights_are_flagged_symmetric(flat):
+    # hidden3 sits under the random Glorot output layer, which separates its units (chapter 1)
     flags = flags_of(built(3, "relu", "zeros"), flat)
-    assert sum("symmetric" in f for f in flags) == 3
+    assert [f.split(":")[0] for f in flags if "symmetric" in f] == ["layer hidden1", "layer hidden2"]
     flags = flags_of(built(3, "tanh", keras.initializers.Constant(0.05)), flat)
     assert any("hidden2" in f and "symmetric" in f for f in flags)
 
@@ -153,6 +154,9 @@ def test_what_it_cannot_measure_is_refused(flat):
                                keras.layers.Dense(10)])
     with pytest.raises(ValueError, match="Conv1D"):
         diagnose.init_report(conv1d, flat[0][..., None], flat[1])
+    relu_last = keras.Sequential([keras.Input((64,)), keras.layers.Dense(10), keras.layers.ReLU()])
+    with pytest.raises(ValueError, match="logits"):
+        diagnose.init_report(relu_last, *flat)
 
 
 def test_batch_normalization_is_measured_in_training_mode(flat):
@@ -164,15 +168,22 @@ def test_batch_normalization_is_measured_in_training_mode(flat):
     for _ in range(20):
         layers += [keras.layers.Dense(128), keras.layers.BatchNormalization(), keras.layers.ReLU()]
     model = keras.Sequential([*layers, keras.layers.Dense(10)])
+    bn = model.layers[1]
+    before = [v.numpy().copy() for v in bn.non_trainable_variables]
     report = diagnose.init_report(model, *flat)
     assert not any("signal" in f for f in report.flags)
+    # measuring leaves the moving statistics alone
+    assert all(np.array_equal(a, v.numpy()) for a, v in zip(before, bn.non_trainable_variables))
     # the reported block output is after BN and ReLU: relu of a unit normal, std ≈ 0.58
     assert 0.5 < report.rows[10]["activation std"] < 0.7
 
 
-def test_identical_units_are_symmetric_whatever_their_weights(flat):
+def test_symmetric_needs_tied_incoming_and_outgoing_weights(flat):
+    # chapter 1: units with the same incoming weights are separated by a random layer above them
     model = built(3, "relu", "he_normal")
-    hidden = model.get_layer("hidden2")
     column = np.random.default_rng(0).normal(0, 0.1, (128, 1)).astype("float32")
-    hidden.kernel.assign(np.repeat(column, 128, axis=1))
+    model.get_layer("hidden2").kernel.assign(np.repeat(column, 128, axis=1))
+    assert not any("symmetric" in f for f in flags_of(model, flat))
+    row = np.random.default_rng(1).normal(0, 0.1, (1, 128)).astype("float32")
+    model.get_layer("hidden3").kernel.assign(np.repeat(row, 128, axis=0))  # tied outgoing rows
     assert any("hidden2" in f and "symmetric" in f for f in flags_of(model, flat))

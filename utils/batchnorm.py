@@ -184,7 +184,8 @@ def relu_variance_shares(model: keras.Model, x: np.ndarray) -> np.ndarray:
     output per unit over the batch (and positions), averaged over the units, divided by the same
     average for its input. For a centred Gaussian input κ = 1/2 − 1/(2π) ≈ 0.341, the share the
     recursion of :func:`predicted_bn_variances` assumes; a batch whose variance sits on a few
-    examples gives more.
+    examples gives more. Like any training-mode forward pass it also updates the BN layers' moving
+    statistics.
     """
     import tensorflow as tf
 

@@ -2,7 +2,8 @@
 
 Poole et al. (2016) and Schoenholz et al. (2017) describe a wide, deep, random network with
 weights of variance σ_w²/n_in and biases of variance σ_b² by three quantities, all computed here by
-Gauss–Hermite quadrature (z, z₁, z₂ independent standard normals):
+Gauss–Hermite quadrature (z, z₁, z₂ independent standard normals; the pair expectations of ReLU and
+the identity exactly, by their arc-cosine kernels):
 
 * the **length map** q ↦ σ_w² E[φ(√q z)²] + σ_b², the pre-activation second moment from one layer
   to the next, and its fixed point q*;
@@ -79,6 +80,8 @@ def fixed_point(activation: str, weight_variance: float, bias_variance: float) -
     lower = 1e-12
     if excess(lower) <= 1e-12 * lower:  # no positive fixed point: the signal shrinks to zero
         return 0.0
+    if abs(excess(upper)) <= 1e-12 * upper:  # q* is the bracket's end itself
+        return upper
     return float(optimize.brentq(excess, lower, upper, xtol=1e-14, rtol=1e-12))
 
 
@@ -132,11 +135,10 @@ HOMOGENEOUS = ("linear", "relu")  # φ(a·x) = a·φ(x) for a > 0
 
 
 def _pair_length(activation: str, weight_variance: float, bias_variance: float) -> float:
-    """The length at which the pair's correlations are computed: q*, or 1 for a positively
-    homogeneous unit without biases, whose correlation map does not depend on the length (this
-    covers ReLU's critical point σ_w² = 2, σ_b² = 0, where every q is a fixed point)."""
-    if activation in HOMOGENEOUS and bias_variance == 0:
-        check_variances(weight_variance, bias_variance)
+    """The length at which the pair's correlations are computed: q*, or 1 at the critical point of
+    a positively homogeneous unit without biases (ReLU at σ_w² = 2, the identity at σ_w² = 1), where
+    every length is a fixed point and the correlation map does not depend on it."""
+    if activation in HOMOGENEOUS and bias_variance == 0 and chi1(activation, weight_variance, 0.0) == 1.0:
         return 1.0
     q = fixed_point(activation, weight_variance, bias_variance)
     if q == 0.0:
@@ -145,7 +147,8 @@ def _pair_length(activation: str, weight_variance: float, bias_variance: float) 
 
 
 def correlation_map(activation: str, c: float, weight_variance: float, bias_variance: float, layers: int = 1) -> float:
-    """The correlation between two inputs' pre-activations ``layers`` layers on, both at length q*."""
+    """The correlation between two inputs' pre-activations ``layers`` layers on, both at length q*
+    (any common length at the critical point of ReLU or the identity without biases)."""
     if not -1.0 <= finite_number("c", c) <= 1.0:
         raise ValueError(f"c must be a correlation in [-1, 1], got {c!r}")
     layers = positive_int("layers", layers)

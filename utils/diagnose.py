@@ -7,8 +7,9 @@ the layer's output, the weights' standard deviation against the Glorot and He va
 layer's fans — together with the initial loss against ln(classes). It then names, in plain words,
 each problem the book shows to matter:
 
-* ``symmetric``: every unit of a hidden layer with the same weights (chapter 1: its units can
-  never differ);
+* ``symmetric``: a hidden layer whose units have the same incoming weights, the same bias and the
+  same outgoing weights (chapter 1: then they can never differ; tied incoming weights alone are
+  separated by the layer above);
 * ``vanishing`` / ``exploding`` signal: a hidden layer's activation RMS below 1/``factor`` or
   above ``factor`` times the first layer's (chapters 2–4);
 * a signal that no longer carries the input: less than 10⁻⁴ of a hidden layer's second moment
@@ -104,6 +105,19 @@ def _block_output(model: keras.Model, layer: keras.layers.Layer) -> keras.layers
     return block
 
 
+def _tied_units(layer: keras.layers.Layer, above: keras.layers.Layer) -> bool:
+    """Whether ``layer``'s units are interchangeable: the same incoming weights, the same bias, and
+    the same weights in the next weighted layer ``above`` (chapter 1's two conditions)."""
+    kernel = layer.kernel.numpy()
+    units = kernel.shape[-1]
+    if units < 2 or probes.unit_spread(kernel) != 0:
+        return False
+    if layer.use_bias and np.ptp(layer.bias.numpy()) != 0:
+        return False
+    outgoing = above.kernel.numpy()  # the units' rows, per tap or per position after Flatten
+    return bool(np.ptp(outgoing.reshape(-1, units, outgoing.shape[-1]), axis=1).max() == 0)
+
+
 def init_report(
     model: keras.Model, x: np.ndarray, y: np.ndarray, factor: float = 100.0
 ) -> InitReport:
@@ -128,16 +142,15 @@ def init_report(
                 f"layer {layer.name!r} ({type(layer).__name__}) has weights but is not Dense, Conv2D "
                 "or BatchNormalization: init_report cannot measure it"
             )
-    last = model.layers[-1]
-    activation = getattr(last, "activation", keras.activations.linear)
-    if isinstance(last, (keras.layers.Softmax, keras.layers.Activation)) or activation is not keras.activations.linear:
-        raise ValueError(
-            f"the last layer, {last.name!r}, must output logits (no activation, no softmax): "
-            "init_report computes the loss from them"
-        )
     weighted = [layer for layer in model.layers if isinstance(layer, SUPPORTED)]
     if not weighted:
         raise ValueError(f"model {model.name!r} has no Dense or Conv2D layer")
+    last = model.layers[-1]
+    if not isinstance(last, SUPPORTED) or last.activation is not keras.activations.linear:
+        raise ValueError(
+            f"the last layer, {last.name!r}, must be a Dense or Conv2D layer without activation that "
+            "outputs logits (no softmax): init_report computes the loss from them"
+        )
     signal = probes.signal_propagation(model, x, y)
     classes = int(model.layers[-1].output.shape[-1])
     logits = signal[model.layers[-1].name]["activation"]
@@ -167,12 +180,11 @@ def init_report(
                 "He std": float(np.sqrt(2 / fan_in)),
             }
         )
-    for layer, row in zip(hidden, rows):  # a zero or constant output layer is a choice
-        kernel = layer.kernel.numpy()
-        if kernel.shape[-1] > 1 and probes.unit_spread(kernel) == 0:
+    for layer, above, row in zip(hidden, weighted[1:], rows):  # a zero output layer is a choice
+        if _tied_units(layer, above):
             flags.append(
-                f"layer {layer.name}: all {kernel.shape[-1]} units have the same weights — "
-                "symmetric, they stay identical in training"
+                f"layer {layer.name}: all {layer.kernel.shape[-1]} units have the same incoming "
+                "weights, bias and outgoing weights — symmetric, they stay identical in training"
             )
         elif row["dead units"] > 0.5:
             flags.append(

@@ -20,11 +20,12 @@ import keras  # noqa: E402  (after TensorFlow has been quietened)
 
 
 def fresh_initializer(initializer: Any, layer_index: int = 0) -> keras.initializers.Initializer:
-    """A new initializer instance for one layer, so that no two layers share their draws.
+    """An initializer for one layer that draws values of its own, so that no two layers share draws.
 
     In Keras 3 an initializer instance draws the *same* values every time it is called — an
     unseeded one picks its seed once, when it is created. Passing one instance to several layers of
-    the same shape therefore gives them identical weights (chapter 5). This returns a new instance:
+    the same shape therefore gives them identical weights (chapter 5). This returns an instance that
+    draws its own values:
     from a name or config, a fresh one; from an unseeded instance, a copy with a new seed; an instance
     seeded with a ``keras.random.SeedGenerator`` itself (its draws advance); from an instance seeded
     with an integer, a copy seeded with ``reproducibility.layer_seed(seed,

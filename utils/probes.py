@@ -88,20 +88,25 @@ def signal_propagation(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict
     cross-entropy loss of the logits against ``y``, the gradient ∂loss/∂h (summed over the batch,
     so it does not shrink with batch size). Returns layer name → {"activation", "gradient"}.
     Batch normalization runs in training mode, on the batch's own statistics, as in every training
-    step (in inference mode a fresh BN layer's moving statistics, 0 and 1, make it the identity);
-    every other layer in inference mode (dropout off).
+    step (in inference mode a fresh BN layer's moving statistics, 0 and 1, make it the identity),
+    and its moving statistics are restored afterwards; every other layer runs in inference mode
+    (dropout off).
     """
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="sum")
+    bn = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    moving = [(v, v.numpy()) for layer in bn for v in layer.non_trainable_variables]
     outputs = []
     with tf.GradientTape() as tape:
         h = tf.convert_to_tensor(x)
         for layer in model.layers:
-            h = layer(h, training=True) if isinstance(layer, keras.layers.BatchNormalization) else layer(h)
+            h = layer(h, training=True) if layer in bn else layer(h)
             outputs.append(h)
         loss = loss_fn(y, h)
     grads = tape.gradient(loss, outputs)
+    for variable, value in moving:  # a measurement: leave BN's moving statistics as they were
+        variable.assign(value)
     return {
         layer.name: {"activation": out.numpy(), "gradient": g.numpy()}
         for layer, out, g in zip(model.layers, outputs, grads)

@@ -29,6 +29,7 @@ def draw_weights(kind: str, width: int, weight_variance: float, rng: np.random.G
     if kind not in WEIGHTS:
         raise ValueError(f"kind must be one of {WEIGHTS}, got {kind!r}")
     weight_variance = positive_number("weight_variance", weight_variance)
+    width = positive_int("width", width)
     if kind == "gaussian":
         return rng.normal(0.0, np.sqrt(weight_variance / width), (width, width))
     return np.sqrt(weight_variance) * haar_orthogonal(width, rng)
