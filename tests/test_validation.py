@@ -85,3 +85,17 @@ def test_random_network_weights_and_maps_refuse_nan():
 def test_theory_refuses_infinite_fans():
     with pytest.raises(ValueError, match="fan must be a positive number"):
         theory.he_variance(math.inf)
+
+
+def test_training_helpers_refuse_nan_rates_and_fractional_counts():
+    from utils import models
+
+    model = models.dense_stack(4, 1, 4, "relu", "he_normal")
+    with pytest.raises(ValueError, match="learning_rate must be a positive number"):
+        models.compile_sgd(model, learning_rate=math.nan)
+    with pytest.raises(ValueError, match="clipnorm must be a positive number"):
+        models.compile_sgd(model, learning_rate=0.1, clipnorm=math.nan)
+    with pytest.raises(ValueError, match="epsilon must be a positive number"):
+        models.compile_adam(model, learning_rate=1e-3, epsilon=math.inf)
+    with pytest.raises(ValueError, match="steps_per_execution must be a positive integer"):
+        models.compile_sgd(model, learning_rate=0.1, steps_per_execution=2.5)

@@ -13,7 +13,7 @@ import numpy as np
 
 from utils import reproducibility
 from utils.data import N_CLASSES, Split
-from utils.validation import positive_int
+from utils.validation import positive_int, positive_number
 
 reproducibility.quiet_tensorflow()
 import keras  # noqa: E402  (after TensorFlow has been quietened)
@@ -105,14 +105,11 @@ def compile_sgd(
     step — a quarter of the time of a small network's epoch. The default covers a whole epoch of
     the book's data sets.
     """
-    if isinstance(steps_per_execution, bool) or not isinstance(steps_per_execution, int) or steps_per_execution < 1:
-        raise ValueError(f"steps_per_execution must be a positive integer, got {steps_per_execution!r}")
-    if learning_rate <= 0:
-        raise ValueError(f"learning_rate must be positive, got {learning_rate}")
+    steps_per_execution = positive_int("steps_per_execution", steps_per_execution)
+    learning_rate = positive_number("learning_rate", learning_rate)
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must be in [0, 1), got {momentum}")
-    if clipnorm is not None and clipnorm <= 0:
-        raise ValueError(f"clipnorm must be positive, got {clipnorm}")
+    clipnorm = None if clipnorm is None else positive_number("clipnorm", clipnorm)
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum, clipnorm=clipnorm),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -148,8 +145,7 @@ def train(
     ``validate=True`` also evaluates the test set after every epoch (``val_loss``,
     ``val_accuracy``), for learning curves. It does not change the training, only its cost.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs <= 0:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    epochs = positive_int("epochs", epochs)
     if getattr(model, "optimizer", None) is None:
         raise ValueError("compile the model first (utils.models.compile_sgd)")
     history = model.fit(
@@ -169,8 +165,7 @@ def logits_of(model: keras.Model, x: np.ndarray, batch_size: int = 512) -> np.nd
     The same numbers as ``model.predict`` (tested), without tracing a prediction function for every
     new model: a few tenths of a second each time, which the book's many small evaluations add up.
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    batch_size = positive_int("batch_size", batch_size)
     if len(x) == 0:
         raise ValueError("x is empty")
     return np.concatenate(
@@ -212,8 +207,7 @@ def perturb_kernels(
     model: keras.Model, std: float, seed: int, layer_names: Sequence[str] | None = None
 ) -> None:
     """Add N(0, std²) noise to the kernels of the named layers (all layers with a kernel if None)."""
-    if std <= 0:
-        raise ValueError(f"std must be positive, got {std}")
+    std = positive_number("std", std)
     with_kernel = {layer.name: layer for layer in model.layers if hasattr(layer, "kernel")}
     names = list(with_kernel) if layer_names is None else list(layer_names)
     unknown = [n for n in names if n not in with_kernel]
@@ -266,8 +260,7 @@ def framework_initializers(framework: str, fan_in: int) -> tuple[Any, Any]:
     """
     if framework not in FRAMEWORKS:
         raise ValueError(f"framework must be one of {FRAMEWORKS}, got {framework!r}")
-    if isinstance(fan_in, bool) or not isinstance(fan_in, (int, np.integer)) or fan_in <= 0:
-        raise ValueError(f"fan_in must be a positive integer, got {fan_in!r}")
+    fan_in = positive_int("fan_in", fan_in)
     bound = 1 / np.sqrt(fan_in)
     return {
         "Keras": (keras.initializers.GlorotUniform(), keras.initializers.Zeros()),
@@ -367,8 +360,7 @@ def two_layer_cnn(input_shape: Sequence[int], kernel_initializer: Any = "he_unif
     filters are large enough to look at. Layers: ``conv1``, ``pool1``, ``conv2``, ``flatten``, ``logits``."""
     if len(input_shape) != 3 or min(int(s) for s in input_shape[:2]) < 9:
         raise ValueError(f"input_shape must be (height, width, channels) with sides of at least 9, got {tuple(input_shape)}")
-    if isinstance(filters, bool) or not isinstance(filters, int) or filters <= 0:
-        raise ValueError(f"filters must be a positive integer, got {filters!r}")
+    filters = positive_int("filters", filters)
     fresh_initializer(kernel_initializer)
     return keras.Sequential([
         keras.Input(tuple(int(s) for s in input_shape)),
@@ -421,12 +413,9 @@ def compile_adam(
     ``epsilon`` (Keras's default 1e-7): steps are about ``learning_rate`` in size whatever the
     gradient's scale, as long as that scale is well above ``epsilon``.
     """
-    if isinstance(steps_per_execution, bool) or not isinstance(steps_per_execution, int) or steps_per_execution < 1:
-        raise ValueError(f"steps_per_execution must be a positive integer, got {steps_per_execution!r}")
-    if learning_rate <= 0:
-        raise ValueError(f"learning_rate must be positive, got {learning_rate}")
-    if epsilon <= 0:
-        raise ValueError(f"epsilon must be positive, got {epsilon}")
+    steps_per_execution = positive_int("steps_per_execution", steps_per_execution)
+    learning_rate = positive_number("learning_rate", learning_rate)
+    epsilon = positive_number("epsilon", epsilon)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate, epsilon=epsilon),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -446,10 +435,8 @@ def train_per_batch(model: keras.Model, data: Split, epochs: int, batch_size: in
     epoch has ``len(data.x_train) // batch_size`` batches. (``model.fit`` reports only running means
     per epoch; this is for loss curves at the resolution of single steps.)
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs <= 0:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    epochs = positive_int("epochs", epochs)
+    batch_size = positive_int("batch_size", batch_size)
     if batch_size > len(data.x_train):
         raise ValueError(f"batch_size {batch_size} exceeds the {len(data.x_train)} training examples")
     if getattr(model, "optimizer", None) is None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from utils import reproducibility
-from utils.validation import finite_array, finite_number
+from utils.validation import finite_array, finite_number, positive_int
 
 reproducibility.quiet_tensorflow()
 import keras  # noqa: E402
@@ -153,8 +153,7 @@ def one_layer_gain(make_layer: Callable[[], keras.layers.Layer], x: np.ndarray, 
     random-walk drift of measuring it along one deep network. ``make_layer`` builds a new layer
     (or small model) each call; each draw is seeded from ``seed`` (default: the book's seed).
     """
-    if isinstance(draws, bool) or not isinstance(draws, int) or draws <= 0:
-        raise ValueError(f"draws must be a positive integer, got {draws!r}")
+    draws = positive_int("draws", draws)
     ratios = []
     for run in reproducibility.derived_seeds(draws, seed):
         reproducibility.seed_everything(run)

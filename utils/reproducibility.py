@@ -12,6 +12,8 @@ import random
 
 import numpy as np
 
+from utils.validation import positive_int
+
 SEED_VARIABLE = "BOOK_SEED"
 DEFAULT_SEED = 0
 
@@ -95,8 +97,7 @@ def derived_seeds(count: int, seed: int | None = None) -> list[int]:
     Experiments that repeat over several seeds use these, so that changing ``BOOK_SEED`` changes
     every run of the experiment, not just the first.
     """
-    if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
-        raise ValueError(f"count must be a positive integer, got {count!r}")
+    count = positive_int("count", count)
     base = book_seed() if seed is None else seed
     sequence = np.random.SeedSequence(base)
     return [int(s) for s in sequence.generate_state(count, dtype=np.uint32)]

@@ -23,7 +23,7 @@ import keras
 import numpy as np
 
 from utils import reproducibility
-from utils.validation import positive_int
+from utils.validation import positive_int, positive_number
 
 VARIANTS = ("he", "gpt2", "fixup", "zero")
 BRANCH_LAYERS = 2  # m: weight layers per residual branch
@@ -68,9 +68,7 @@ def predicted_second_moments(variant: str, blocks: int, input_moment: float = 1.
     ``x``), so the second moments add: ``E[x_{l+1}²] = E[x_l²] (1 + branch_gain)``.
     """
     gain = branch_gain(variant, blocks)
-    if isinstance(input_moment, bool) or not float(input_moment) > 0:
-        raise ValueError(f"input_moment must be a positive number, got {input_moment!r}")
-    return float(input_moment) * (1.0 + gain) ** np.arange(1, blocks + 1)
+    return positive_number("input_moment", input_moment) * (1.0 + gain) ** np.arange(1, blocks + 1)
 
 
 def _he(seed: int | None, multiplier: float = 1.0) -> keras.initializers.Initializer:
