@@ -44,6 +44,11 @@ from utils.validation import positive_number
 
 SUPPORTED = (keras.layers.Dense, keras.layers.Conv2D)
 
+# The order of the flags, most serious first: what no amount of training undoes (tied units, a
+# signal that has forgotten its input), then what stalls or slows training (a vanishing or
+# exploding signal or gradient, dead units), then an output scale that costs the first steps.
+SEVERITY = ("symmetric", "lost input", "signal", "gradient", "dead units", "initial loss")
+
 
 def _out_of_range(ratio: float, factor: float) -> str | None:
     """ "vanishing" below 1/factor, "exploding" above factor, else None."""
@@ -61,7 +66,7 @@ class InitReport:
     rows: list[dict[str, Any]]
     initial_loss: float
     chance_loss: float
-    flags: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # most serious first (SEVERITY)
 
     def show(self) -> None:
         """Display the per-layer table (three significant figures; the weight scale as a ratio to
@@ -129,6 +134,9 @@ def init_report(
         x, y: a batch of inputs and integer labels.
         factor: how many times smaller or larger a signal or gradient may get across the
             network before it is flagged as vanishing or exploding.
+
+    Returns the per-layer measurements and the flags, most serious first (``SEVERITY``), one line
+    per problem.
     """
     if not isinstance(model, keras.Sequential):
         raise ValueError(
@@ -157,7 +165,11 @@ def init_report(
     loss = float(
         keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, logits).numpy()
     )
-    rows, flags = [], []
+    rows, found = [], []  # (kind in SEVERITY, message)
+
+    def flag(kind: str, message: str) -> None:
+        found.append((kind, message))
+
     hidden = weighted[:-1]  # the last Dense or Conv2D layer is the output layer
     for layer in weighted:
         kernel = layer.kernel.numpy()
@@ -180,16 +192,25 @@ def init_report(
                 "He std": float(np.sqrt(2 / fan_in)),
             }
         )
+    dead = []  # (layer name, share of dead units) where more than half are dead
     for layer, above, row in zip(hidden, weighted[1:], rows):  # a zero output layer is a choice
         if _tied_units(layer, above):
-            flags.append(
+            flag(
+                "symmetric",
                 f"layer {layer.name}: all {layer.kernel.shape[-1]} units have the same incoming "
                 "weights, bias and outgoing weights — symmetric, they stay identical in training"
             )
         elif row["dead units"] > 0.5:
-            flags.append(
-                f"layer {layer.name}: {row['dead units']:.0%} of its units are dead on this batch"
-            )
+            dead.append((layer.name, row["dead units"]))
+    if len(dead) == 1:
+        flag("dead units", f"layer {dead[0][0]}: {dead[0][1]:.0%} of its units are dead on this batch")
+    elif dead:  # one line for all of them
+        low, high = (f"{f(share for _, share in dead):.0%}" for f in (min, max))
+        flag(
+            "dead units",
+            f"layers {', '.join(name for name, _ in dead)}: {low if low == high else f'{low} to {high}'} "
+            "of each one's units are dead on this batch",
+        )
     hidden_rows = rows[: len(hidden)]
     first = rows[0]
     # an all-zero first layer is flagged as symmetric above and has no ratio to speak of
@@ -198,14 +219,16 @@ def init_report(
             ratio = row["activation RMS"] / first["activation RMS"]
             kind = _out_of_range(ratio, factor)
             if kind:
-                flags.append(
+                flag(
+                    "signal",
                     f"layer {row['layer']}: activation RMS {ratio:.2g} × the first layer's — "
                     f"{kind} signal"
                 )
                 break  # the first layer past the bound says it; the rest follow
     for row in hidden_rows:
         if row["input-dependent share"] < 1e-4:
-            flags.append(
+            flag(
+                "lost input",
                 f"layer {row['layer']}: only {row['input-dependent share']:.1g} of its signal "
                 "varies between inputs — it no longer carries the input"
             )
@@ -216,14 +239,17 @@ def init_report(
         ratio = first["gradient RMS"] / top["gradient RMS"]
         kind = _out_of_range(ratio, factor)
         if kind:
-            flags.append(
+            flag(
+                "gradient",
                 f"layer {first['layer']}: gradient RMS {ratio:.2g} × that of "
                 f"{top['layer']} — {kind} gradient"
             )
     chance = float(np.log(classes))
     if not np.isfinite(loss) or loss > 2 * chance:
-        flags.append(
+        flag(
+            "initial loss",
             f"initial loss {loss:.3g} ≫ ln {classes} = {chance:.3g} — the output layer starts "
             "too large (or the signal reaching it is)"
         )
-    return InitReport(rows, loss, chance, flags)
+    found.sort(key=lambda kind_message: SEVERITY.index(kind_message[0]))  # stable within a kind
+    return InitReport(rows, loss, chance, [message for _, message in found])
