@@ -116,6 +116,25 @@ def test_mean_field_rejects_bad_input():
         theory.mean_field("tanh", 1.0, [1.0]).gradient_ratio(2, 1)
 
 
+def test_padding_profile_repeats_the_window_average_of_a_padded_map():
+    # one layer by hand: a 3x3 window average with zeros outside, on a 4x4 map of ones
+    padded = np.pad(np.ones((4, 4)), 1)
+    by_hand = np.array([[padded[i : i + 3, j : j + 3].mean() for j in range(4)] for i in range(4)])
+    assert np.allclose(theory.padding_profile(4, 1), by_hand)
+    twice = np.pad(by_hand, 1)
+    by_hand = np.array([[twice[i : i + 3, j : j + 3].mean() for j in range(4)] for i in range(4)])
+    assert np.allclose(theory.padding_profile(4, 2), by_hand)
+    # deep down each layer keeps padding_drain of the mean, and the centre keeps more than a corner
+    deep = theory.padding_profile(8, 60).mean() / theory.padding_profile(8, 59).mean()
+    assert deep == pytest.approx(theory.padding_drain(8), rel=1e-6)
+    profile = theory.padding_profile(28, 30)
+    assert profile[0, 0] < 0.1 * profile[14, 14] and profile.max() <= 1
+    with pytest.raises(ValueError):
+        theory.padding_profile(8, 0)
+    with pytest.raises(ValueError):
+        theory.padding_profile(8, 3, kernel=4)
+
+
 def test_padding_drain_is_the_long_run_factor_of_repeated_window_averaging():
     # iterate the expected-moment map itself: average over the 3×3 window, zeros outside
     moment = np.ones((8, 8))

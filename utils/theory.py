@@ -100,13 +100,30 @@ def padding_drain(size: int, kernel: int = 3) -> float:
     eigenvalue: the returned factor (per layer, below one; near 1 for large maps). A kernel whose
     weight sits only at its centre, such as delta-orthogonal, is not drained at all.
     """
+    averaging = _window_averaging(size, kernel)  # one dimension
+    return float(np.linalg.eigvalsh(averaging).max() ** 2)  # two dimensions: the product
+
+
+def padding_profile(size: int, layers: int, kernel: int = 3) -> np.ndarray:
+    """Expected second moment at each position of a ``size``×``size`` map after ``layers``
+    ``kernel``×``kernel`` convolutions with ``padding="same"`` and gain one, relative to an input
+    whose second moment is the same at every position.
+
+    Exact in expectation at every depth (the averaging of :func:`padding_drain` applied ``layers``
+    times to a map of ones); :func:`padding_drain` is the per-layer factor it approaches deep down.
+    """
+    layers = positive_int("layers", layers)
+    one_d = np.linalg.matrix_power(_window_averaging(size, kernel), layers) @ np.ones(size)
+    return np.outer(one_d, one_d)  # the 2-D averaging is the product of two 1-D ones
+
+
+def _window_averaging(size: int, kernel: int) -> np.ndarray:
+    """The size×size matrix that averages each position's ``kernel``-wide window, zeros outside."""
     size, kernel = positive_int("size", size), positive_int("kernel", kernel)
     if kernel % 2 == 0:
         raise ValueError(f"kernel must be odd, got {kernel}")
-    reach = kernel // 2
     index = np.arange(size)
-    averaging = (np.abs(index[:, None] - index[None, :]) <= reach) / kernel  # one dimension
-    return float(np.linalg.eigvalsh(averaging).max() ** 2)  # two dimensions: the product
+    return (np.abs(index[:, None] - index[None, :]) <= kernel // 2) / kernel
 
 _MEAN_FIELD_UNITS = {
     "linear": (lambda y: y, lambda y: np.ones_like(y)),
