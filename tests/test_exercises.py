@@ -585,8 +585,9 @@ def test_relu_correlation_names_the_off_by_one():
         exercises.check_relu_correlation(0.0036428)
 
 
-def test_binary_bias(capsys):
-    exercises.check_binary_bias(np.log(1 / 10), 0.3046)
+@pytest.mark.parametrize("loss", [0.3046, 0.305, 0.30464])
+def test_binary_bias(capsys, loss):
+    exercises.check_binary_bias(np.log(1 / 10), loss)
     assert "Correct" in capsys.readouterr().out
 
 
@@ -599,7 +600,9 @@ def test_binary_bias(capsys):
     (np.log(1 / 10), 0.4395),         # the entropy in bits
     (np.log(1 / 10), np.log(11)),     # a positive example's loss
     (np.log(1 / 10), 0.5),            # a guess
-], ids=["ratio", "log-frequency", "sign", "zero", "ln2-loss", "bits", "positive-only", "guess"])
+    (np.log(1 / 10), 0.3051),         # the loss of predicting 0.1 instead of 1/11
+], ids=["ratio", "log-frequency", "sign", "zero", "ln2-loss", "bits", "positive-only", "guess",
+        "loss-at-the-ratio"])
 def test_binary_bias_rejects_wrong_answers(bias, loss):
     with pytest.raises(exercises.ExerciseIncorrect):
         exercises.check_binary_bias(bias, loss)

@@ -437,7 +437,10 @@ def check_critical_weight_scale(answer: float) -> None:
         )
     if not np.isclose(answer, 1.0, rtol=1e-2):
         raise ExerciseIncorrect("not quite. Hint: fan_in = fan_out = 3·3·16 = 144, and Var[W] = 2/(144 + 144)")
-    print("Correct: σ_w² = 144 · 2/288 = 1, the critical point of a tanh network without biases.")
+    print(
+        "Correct: σ_w² = 144 · 2/288 = 1, the critical point of a tanh network without biases "
+        "(for dense layers or maps without borders; zero padding on small maps puts it below)."
+    )
 
 
 def check_hundred_layer_parameters(answer: int) -> None:
@@ -582,15 +585,20 @@ def check_binary_bias(bias: float, loss: float) -> None:
             raise ExerciseIncorrect(hint)
     if not np.isclose(bias, expected_bias, rtol=5e-3):
         raise ExerciseIncorrect("not quite. Hint: solve σ(b) = 1/11 for b")
-    loss_mistakes = {
-        float(np.log(2)): "ln 2 is the loss of a zero bias; with the right bias the loss is lower",
-        expected_loss / np.log(2): "that is the binary entropy in bits; the loss uses natural logarithms (nats)",
-        float(-np.log(p)): "that is the loss of a positive example only; weight each class by its frequency",
-    }
-    for wrong, hint in loss_mistakes.items():
-        if np.isclose(loss, wrong, rtol=2e-3):
-            raise ExerciseIncorrect(hint)
-    if not np.isclose(loss, expected_loss, rtol=5e-3):
+    # 0.30464 nats; 0.305 (three figures) passes, the 0.30511 of predicting 0.1 does not
+    if not np.isclose(loss, expected_loss, rtol=1.4e-3):
+        loss_mistakes = {
+            float(np.log(2)): "ln 2 is the loss of a zero bias; with the right bias the loss is lower",
+            expected_loss / np.log(2): "that is the binary entropy in bits; the loss uses natural logarithms (nats)",
+            float(-np.log(p)): "that is the loss of a positive example only; weight each class by its frequency",
+            float(-p * np.log(0.1) - (1 - p) * np.log(0.9)): (
+                "that is the loss of predicting 0.1, the ratio 1:10; the network predicts the positives' "
+                "frequency, 1/11"
+            ),
+        }
+        for wrong, hint in loss_mistakes.items():
+            if np.isclose(loss, wrong, rtol=2e-3):
+                raise ExerciseIncorrect(hint)
         raise ExerciseIncorrect("not quite. Hint: the loss is the binary entropy −p ln p − (1 − p) ln(1 − p)")
     print(f"Correct: b = ln(1/10) ≈ {expected_bias:.3f}, initial loss ≈ {expected_loss:.3f} nats.")
 
