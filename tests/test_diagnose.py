@@ -55,8 +55,14 @@ def test_flags_come_most_serious_first_and_dead_layers_in_one_line(flat):
     assert "no longer carries the input" in flags[0]
     dead = [f for f in flags if "dead" in f]
     assert len(dead) == 1 and dead[0].startswith("layers hidden") and flags[-1] == dead[0]
-    kinds = [diagnose.SEVERITY.index(k) for f in flags for k in diagnose.SEVERITY if k in f]
-    assert kinds == sorted(kinds)
+    keras.utils.set_random_seed(0)
+    report = diagnose.init_report(models.framework_dense_stack("PyTorch", 64, 20, 128, "relu"), *flat)
+    assert report.kinds == ["lost input", "gradient", "dead units"]  # dead units are found first
+    report = diagnose.init_report(built(8, "relu", keras.initializers.RandomNormal(0, 0.01)), *flat)
+    assert report.kinds == ["signal", "gradient"]
+    for model in (built(3, "relu", "zeros"), built(10, "relu", keras.initializers.RandomNormal(0, 1))):
+        kinds = diagnose.init_report(model, *flat).kinds
+        assert kinds == sorted(kinds, key=diagnose.SEVERITY.index) and len(kinds) >= 2
 
 
 def test_a_zero_output_layer_is_not_a_problem(flat):

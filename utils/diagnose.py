@@ -4,27 +4,27 @@
 model and reports, for each Dense and Conv2D layer, the statistics the chapters use — activation
 mean and standard deviation, the fraction of dead units, the RMS of the gradient with respect to
 the layer's output, the weights' standard deviation against the Glorot and He values for the
-layer's fans — together with the initial loss against ln(classes). It then names, in plain words,
-each problem the book shows to matter:
+layer's fans — together with the initial loss against ln(classes). It then names, in plain words and
+most serious first (``SEVERITY``, one line per problem), each problem the book shows to matter:
 
 * ``symmetric``: a hidden layer whose units have the same incoming weights, the same bias and the
-  same outgoing weights (chapter 1: then they can never differ; tied incoming weights alone are
-  separated by the layer above);
+  same outgoing weights (chapter 1: then no deterministic optimiser can make them differ; tied
+  incoming weights alone are separated by the layer above);
+* ``lost input``: a signal that no longer carries the input: less than 10⁻⁴ of a hidden layer's
+  second moment varies between the examples of the batch (chapter 9b: random biases can hold up a
+  signal that has lost the input);
 * ``vanishing`` / ``exploding`` signal: a hidden layer's activation RMS below 1/``factor`` or
   above ``factor`` times the first layer's (chapters 2–4);
-* a signal that no longer carries the input: less than 10⁻⁴ of a hidden layer's second moment
-  varies between the examples of the batch (chapter 9b: random biases can hold up a signal that
-  has lost the input);
 * ``vanishing`` / ``exploding`` gradient: the first layer's gradient RMS below 1/``factor`` or
   above ``factor`` times the last hidden layer's (not checked when the output layer is zero, which
   sends no gradient down before the first step);
-* ``dead``: more than half a hidden layer's units output zero for every example of the batch
-  (chapter 4);
+* ``dead units``: more than half a hidden layer's units output zero for every example of the
+  batch (chapter 4), all such layers named in one line;
 * ``initial loss``: a loss above 2 ln(classes) — an output layer that starts too large — or not
   finite.
 
 The output layer (the last Dense or Conv2D layer) is exempt from the symmetric, dead and signal
-checks: a zero output layer is a recommended start (chapter 9). Batch normalization is measured in
+checks: a zero output layer is a legitimate start (chapter 9). Batch normalization is measured in
 training mode, as in the first training step; a layer with weights that is not Dense, Conv2D or
 BatchNormalization is refused rather than skipped, and so is a last layer that does not output
 logits (a softmax would turn the loss check into nonsense).
@@ -44,9 +44,11 @@ from utils.validation import positive_number
 
 SUPPORTED = (keras.layers.Dense, keras.layers.Conv2D)
 
-# The order of the flags, most serious first: what no amount of training undoes (tied units, a
-# signal that has forgotten its input), then what stalls or slows training (a vanishing or
-# exploding signal or gradient, dead units), then an output scale that costs the first steps.
+# The order of the flags, most serious first: what SGD or Adam cannot undo (tied units, unless
+# something random such as dropout unties them, chapter 1) or did not undo in the book's runs (a
+# signal that has forgotten its input, chapter 9b), then what stalls or slows training (a
+# vanishing or exploding signal or gradient, dead units), then an output scale that costs the
+# first steps.
 SEVERITY = ("symmetric", "lost input", "signal", "gradient", "dead units", "initial loss")
 
 
@@ -67,6 +69,7 @@ class InitReport:
     initial_loss: float
     chance_loss: float
     flags: list[str] = field(default_factory=list)  # most serious first (SEVERITY)
+    kinds: list[str] = field(default_factory=list)  # each flag's kind, an entry of SEVERITY
 
     def show(self) -> None:
         """Display the per-layer table (three significant figures; the weight scale as a ratio to
@@ -252,4 +255,6 @@ def init_report(
             "too large (or the signal reaching it is)"
         )
     found.sort(key=lambda kind_message: SEVERITY.index(kind_message[0]))  # stable within a kind
-    return InitReport(rows, loss, chance, [message for _, message in found])
+    return InitReport(
+        rows, loss, chance, [message for _, message in found], [kind for kind, _ in found]
+    )
