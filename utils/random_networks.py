@@ -76,8 +76,8 @@ def perturbation_growth(
     """χ₁ as measured: the geometric mean, over layers after ``burn_in``, of the factor by which an
     infinitesimal perturbation's squared length grows per layer (Gaussian weights; the perturbation
     is carried by the layers' Jacobians and renormalised every layer, as for a Lyapunov exponent).
-    This is the exponential growth rate; at finite width it lies slightly below χ₁, the mean factor,
-    and both are 1 together on the critical line."""
+    This is the exponential growth rate; at finite width it lies slightly below χ₁, the mean factor
+    (a geometric mean is below the mean), so it crosses 1 within O(1/width) of the critical line."""
     f, df = theory.activation_pair(activation)
     width, depth = positive_int("width", width), positive_int("depth", depth)
     criticality.check_variances(weight_variance, bias_variance)
