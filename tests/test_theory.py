@@ -129,6 +129,10 @@ def test_padding_profile_repeats_the_window_average_of_a_padded_map():
     assert deep == pytest.approx(theory.padding_drain(8), rel=1e-6)
     profile = theory.padding_profile(28, 30)
     assert profile[0, 0] < 0.1 * profile[14, 14] and profile.max() <= 1
+    assert theory.padding_retained(8, 59, 60) == pytest.approx(deep)
+    assert theory.padding_retained(28, 2, 30) == pytest.approx(profile.mean() / theory.padding_profile(28, 2).mean())
+    with pytest.raises(ValueError):
+        theory.padding_retained(8, 5, 5)
     with pytest.raises(ValueError):
         theory.padding_profile(8, 0)
     with pytest.raises(ValueError):

@@ -117,6 +117,16 @@ def padding_profile(size: int, layers: int, kernel: int = 3) -> np.ndarray:
     return np.outer(one_d, one_d)  # the 2-D averaging is the product of two 1-D ones
 
 
+def padding_retained(size: int, first: int, last: int, kernel: int = 3) -> float:
+    """The share of the mean second moment at layer ``first`` that zero padding alone leaves at
+    layer ``last`` (``first`` < ``last``), in expectation: the ratio of the means of
+    :func:`padding_profile` at the two depths. Its square root is the same ratio for the RMS."""
+    first, last = positive_int("first", first), positive_int("last", last)
+    if last <= first:
+        raise ValueError(f"last must be above first, got first={first}, last={last}")
+    return float(padding_profile(size, last, kernel).mean() / padding_profile(size, first, kernel).mean())
+
+
 def _window_averaging(size: int, kernel: int) -> np.ndarray:
     """The size×size matrix that averages each position's ``kernel``-wide window, zeros outside."""
     size, kernel = positive_int("size", size), positive_int("kernel", kernel)
