@@ -31,6 +31,26 @@ def test_fixed_point_and_chi1_match_monte_carlo():
     assert criticality.chi1("tanh", 2.0, 0.05) == pytest.approx(chi, rel=2e-3)
 
 
+@pytest.mark.parametrize("weight_variance", [8.0, 16.0, 128.0])
+def test_large_weight_variances_are_integrated_accurately(weight_variance):
+    # tanh's features narrow like 1/√q*: 80 Gauss–Hermite nodes gave χ₁ = 0.205 at σ_w² = 128
+    # (chapter 2's σ = 1 network of width 128) where the integral is 6.24
+    from scipy import integrate
+
+    def expect(g, q):
+        density = lambda z: np.exp(-z * z / 2) / np.sqrt(2 * np.pi)  # noqa: E731
+        return integrate.quad(lambda z: g(np.sqrt(q) * z) * density(z), -12, 12, points=[0.0], limit=500)[0]
+
+    q = weight_variance  # the fixed point is near σ_w² when tanh saturates
+    for _ in range(200):
+        q = weight_variance * expect(lambda u: np.tanh(u) ** 2, q)
+    chi = weight_variance * expect(lambda u: (1 - np.tanh(u) ** 2) ** 2, q)
+    assert criticality.fixed_point("tanh", weight_variance, 0.0) == pytest.approx(q, rel=1e-6)
+    assert criticality.chi1("tanh", weight_variance, 0.0) == pytest.approx(chi, rel=1e-6)
+    with pytest.raises(ValueError, match="accurate to about"):  # the pair maps refuse such q*
+        criticality.correlation_map("tanh", 0.5, weight_variance, 0.0)
+
+
 def test_critical_line_rises_with_the_bias():
     line = [criticality.critical_weight_variance("tanh", b) for b in (0.01, 0.05, 0.1, 0.2)]
     assert all(a < b for a, b in zip(line, line[1:]))

@@ -44,6 +44,25 @@ def _nodes() -> tuple[np.ndarray, np.ndarray]:
     return nodes, weights / np.sqrt(2 * np.pi)
 
 
+# Gauss–Hermite nodes lie about 0.25 apart near zero, so they resolve φ(√q z) only while its features
+# (width about 1/√q for tanh) are wider than that: χ₁ of tanh is off by 10⁻³ at q ≈ 4, by 9% at
+# q ≈ 13 and by a factor 30 at q ≈ 120. Beyond _GAUSS_HERMITE_Q the one-dimensional expectations
+# use a trapezoidal rule on a grid fine enough for the width; the pair expectations refuse.
+_GAUSS_HERMITE_Q = 4.0
+_PAIR_MAX_Q = _GAUSS_HERMITE_Q  # one rule for a pair's length and its correlations
+
+
+def _expectation(g, q: float) -> float:
+    """E[g(√q z)] for a standard normal z, accurate for any q (see above)."""
+    if q <= _GAUSS_HERMITE_Q:
+        nodes, weights = _nodes()
+        return float(weights @ g(np.sqrt(q) * nodes))
+    step = 0.05 / np.sqrt(q)  # twenty points per feature width
+    z = np.arange(-12.0, 12.0 + step / 2, step)
+    density = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
+    return float(np.sum(g(np.sqrt(q) * z) * density) * step)
+
+
 @cache
 def _grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     nodes, weights = _nodes()
@@ -57,8 +76,7 @@ def length_map(activation: str, q: float, weight_variance: float, bias_variance:
     if finite_number("q", q) < 0:
         raise ValueError(f"q must be non-negative, got {q!r}")
     f, _ = theory.activation_pair(activation)
-    nodes, weights = _nodes()
-    return float(weight_variance * (weights @ f(np.sqrt(q) * nodes) ** 2) + bias_variance)
+    return float(weight_variance * _expectation(lambda u: f(u) ** 2, q) + bias_variance)
 
 
 def fixed_point(activation: str, weight_variance: float, bias_variance: float) -> float:
@@ -96,9 +114,8 @@ def chi1(activation: str, weight_variance: float, bias_variance: float) -> float
     if activation == "relu":
         return float(weight_variance / 2)
     _, df = theory.activation_pair(activation)
-    nodes, weights = _nodes()
     q = fixed_point(activation, weight_variance, bias_variance)
-    return float(weight_variance * (weights @ df(np.sqrt(q) * nodes) ** 2))
+    return float(weight_variance * _expectation(lambda u: df(u) ** 2, q))
 
 
 def critical_weight_variance(activation: str, bias_variance: float) -> float:
@@ -108,6 +125,9 @@ def critical_weight_variance(activation: str, bias_variance: float) -> float:
 
 
 def _pair_expectation(g, q: float, c: float) -> float:
+    if q > _PAIR_MAX_Q:
+        raise ValueError(f"q* = {q:.3g}: the pair expectations are computed by 80×80-point quadrature, "
+                         f"accurate to about 10⁻³ only up to q = {_PAIR_MAX_Q} (tanh up to σ_w² ≈ 6)")
     z1, z2, w = _grid()
     u1 = np.sqrt(q) * z1
     u2 = np.sqrt(q) * (c * z1 + np.sqrt(max(1.0 - c * c, 0.0)) * z2)
