@@ -51,6 +51,12 @@ def test_large_weight_variances_are_integrated_accurately(weight_variance):
         criticality.correlation_map("tanh", 0.5, weight_variance, 0.0)
 
 
+def test_homogeneous_length_maps_are_exact_at_any_q():
+    # q* = σ_b² / (1 − σ_w²/2) for ReLU below its critical point: 10 here, above the quadrature's switch
+    assert criticality.fixed_point("relu", 1.9, 0.5) == pytest.approx(10.0, rel=1e-12)
+    assert criticality.length_map("linear", 50.0, 0.5, 0.1) == 25.1
+
+
 def test_critical_line_rises_with_the_bias():
     line = [criticality.critical_weight_variance("tanh", b) for b in (0.01, 0.05, 0.1, 0.2)]
     assert all(a < b for a, b in zip(line, line[1:]))

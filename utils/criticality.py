@@ -1,9 +1,11 @@
 """Mean-field signal propagation with biases: the order-to-chaos transition of deep random networks.
 
 Poole et al. (2016) and Schoenholz et al. (2017) describe a wide, deep, random network with
-weights of variance σ_w²/n_in and biases of variance σ_b² by three quantities, all computed here by
-Gauss–Hermite quadrature (z, z₁, z₂ independent standard normals; the pair expectations of ReLU and
-the identity exactly, by their arc-cosine kernels):
+weights of variance σ_w²/n_in and biases of variance σ_b² by three quantities, computed here by
+Gauss–Hermite quadrature up to q = 4 and a fine trapezoidal rule beyond (one-dimensional
+expectations; the pair expectations refuse q > 4), and for ReLU and the identity exactly (their
+length maps, and their pair expectations by the arc-cosine kernels); z, z₁, z₂ are independent
+standard normals:
 
 * the **length map** q ↦ σ_w² E[φ(√q z)²] + σ_b², the pre-activation second moment from one layer
   to the next, and its fixed point q*;
@@ -58,7 +60,7 @@ def _expectation(g, q: float) -> float:
         nodes, weights = _nodes()
         return float(weights @ g(np.sqrt(q) * nodes))
     step = 0.05 / np.sqrt(q)  # twenty points per feature width
-    z = np.arange(-12.0, 12.0 + step / 2, step)
+    z = step * np.arange(-math.ceil(12.0 / step), math.ceil(12.0 / step) + 1)  # through 0
     density = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
     return float(np.sum(g(np.sqrt(q) * z) * density) * step)
 
@@ -76,6 +78,8 @@ def length_map(activation: str, q: float, weight_variance: float, bias_variance:
     if finite_number("q", q) < 0:
         raise ValueError(f"q must be non-negative, got {q!r}")
     f, _ = theory.activation_pair(activation)
+    if activation in HOMOGENEOUS:  # E[φ(√q z)²] = q (linear) or q/2 (ReLU), exactly
+        return float(weight_variance * q * (0.5 if activation == "relu" else 1.0) + bias_variance)
     return float(weight_variance * _expectation(lambda u: f(u) ** 2, q) + bias_variance)
 
 
@@ -127,7 +131,8 @@ def critical_weight_variance(activation: str, bias_variance: float) -> float:
 def _pair_expectation(g, q: float, c: float) -> float:
     if q > _PAIR_MAX_Q:
         raise ValueError(f"q* = {q:.3g}: the pair expectations are computed by 80×80-point quadrature, "
-                         f"accurate to about 10⁻³ only up to q = {_PAIR_MAX_Q} (tanh up to σ_w² ≈ 6)")
+                         f"accurate to about 10⁻³ only up to q = {_PAIR_MAX_Q} (for tanh without biases, "
+                         "up to σ_w² ≈ 6.3)")
     z1, z2, w = _grid()
     u1 = np.sqrt(q) * z1
     u2 = np.sqrt(q) * (c * z1 + np.sqrt(max(1.0 - c * c, 0.0)) * z2)
