@@ -230,6 +230,21 @@ def test_two_layer_cnn_permutation_and_pruning():
         models.two_layer_cnn((8, 8, 1))
 
 
+def test_two_layer_cnn_in_double_precision():
+    d16 = data.load_digits(size=16)
+    reproducibility.seed_everything(0)
+    double = models.two_layer_cnn(d16.input_shape, "he_uniform", filters=6, dtype="float64")
+    assert all(w.dtype == np.float64 for w in double.get_weights())
+    assert models.logits_of(double, d16.x_test[:8]).dtype == np.float64
+    # float32 rounding of a relabelled network's logits is gone in float64
+    x = d16.x_test[:16]
+    before = models.logits_of(double, x)
+    models.permute_filters(double, "conv1", "conv2", [5, 4, 3, 2, 1, 0])
+    np.testing.assert_allclose(models.logits_of(double, x), before, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="dtype"):
+        models.two_layer_cnn(d16.input_shape, dtype="float16")
+
+
 def test_one_layer_gain_matches_theory():
     x = np.random.default_rng(0).standard_normal((256, 64)).astype("float32")
     make = lambda: keras.layers.Dense(64, activation="relu", kernel_initializer="he_normal")  # noqa: E731

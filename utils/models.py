@@ -355,20 +355,30 @@ def conv_stack(
     return keras.Sequential(layers, name=f"conv_{activation}_{depth}")
 
 
-def two_layer_cnn(input_shape: Sequence[int], kernel_initializer: Any = "he_uniform", filters: int = 16) -> keras.Model:
+def two_layer_cnn(
+    input_shape: Sequence[int], kernel_initializer: Any = "he_uniform", filters: int = 16, dtype: str = "float32"
+) -> keras.Model:
     """Conv2D(5×5) → max-pool → Conv2D(3×3) → Flatten → Dense logits: a small CNN whose first-layer
-    filters are large enough to look at. Layers: ``conv1``, ``pool1``, ``conv2``, ``flatten``, ``logits``."""
+    filters are large enough to look at. Layers: ``conv1``, ``pool1``, ``conv2``, ``flatten``, ``logits``.
+
+    ``dtype="float64"`` builds it in double precision (weights and arithmetic; float32 inputs are
+    cast), for comparisons that float32 rounding, amplified by training, would blur."""
     if len(input_shape) != 3 or min(int(s) for s in input_shape[:2]) < 9:
         raise ValueError(f"input_shape must be (height, width, channels) with sides of at least 9, got {tuple(input_shape)}")
     filters = positive_int("filters", filters)
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
     fresh_initializer(kernel_initializer)
     return keras.Sequential([
-        keras.Input(tuple(int(s) for s in input_shape)),
-        keras.layers.Conv2D(filters, 5, activation="relu", kernel_initializer=fresh_initializer(kernel_initializer, 1), name="conv1"),
-        keras.layers.MaxPooling2D(2, name="pool1"),
-        keras.layers.Conv2D(filters, 3, activation="relu", kernel_initializer=fresh_initializer(kernel_initializer, 2), name="conv2"),
-        keras.layers.Flatten(name="flatten"),
-        keras.layers.Dense(N_CLASSES, kernel_initializer=fresh_initializer(kernel_initializer, 3), name="logits"),
+        keras.Input(tuple(int(s) for s in input_shape), dtype=dtype),
+        keras.layers.Conv2D(filters, 5, activation="relu", kernel_initializer=fresh_initializer(kernel_initializer, 1),
+                            name="conv1", dtype=dtype),
+        keras.layers.MaxPooling2D(2, name="pool1", dtype=dtype),
+        keras.layers.Conv2D(filters, 3, activation="relu", kernel_initializer=fresh_initializer(kernel_initializer, 2),
+                            name="conv2", dtype=dtype),
+        keras.layers.Flatten(name="flatten", dtype=dtype),
+        keras.layers.Dense(N_CLASSES, kernel_initializer=fresh_initializer(kernel_initializer, 3), name="logits",
+                           dtype=dtype),
     ], name="two_layer_cnn")
 
 
