@@ -57,6 +57,14 @@ def test_homogeneous_length_maps_are_exact_at_any_q():
     assert criticality.length_map("linear", 50.0, 0.5, 0.1) == 25.1
 
 
+def test_critical_line_of_units_far_from_tanh():
+    # σ(y) − ½ = ½ tanh(y/2): slope ¼ at 0, so σ_w²/16 = 1 without biases; the plain sigmoid's
+    # mean ½ puts its q* far out and its critical σ_w² near 103 (both beyond the first bracket)
+    assert criticality.critical_weight_variance("centred_sigmoid", 0.0) == pytest.approx(16.0, rel=1e-5)
+    w = criticality.critical_weight_variance("sigmoid", 0.0)
+    assert 50 < w < 200 and criticality.chi1("sigmoid", w, 0.0) == pytest.approx(1.0, abs=1e-8)
+
+
 def test_critical_line_rises_with_the_bias():
     line = [criticality.critical_weight_variance("tanh", b) for b in (0.01, 0.05, 0.1, 0.2)]
     assert all(a < b for a, b in zip(line, line[1:]))
@@ -101,6 +109,19 @@ def test_random_networks_follow_the_maps():
     c = random_networks.correlation_profile("tanh", 1.2, 0.05, q, 0.2, 5, rng, width=800, pairs=16)
     predicted = [criticality.correlation_map("tanh", 0.2, 1.2, 0.05, layers=l) for l in range(1, 6)]
     np.testing.assert_allclose(c, predicted, atol=0.05)
+
+
+def test_perturbation_growth_over_several_networks_is_their_geometric_mean():
+    rng = np.random.default_rng(3)
+    singles = [random_networks.perturbation_growth("tanh", 1.5, 0.05, rng, width=50) for _ in range(3)]
+    assert len(set(singles)) == 3  # independent networks
+    pooled = random_networks.perturbation_growth(
+        "tanh", 1.5, 0.05, np.random.default_rng(3), width=50, networks=3
+    )
+    assert pooled == pytest.approx(np.exp(np.mean(np.log(singles))), rel=1e-12)
+    assert pooled != pytest.approx(np.mean(singles), rel=1e-12)  # not the arithmetic mean
+    with pytest.raises(ValueError):
+        random_networks.perturbation_growth("tanh", 1.5, 0.05, rng, networks=0)
 
 
 def test_jacobian_of_orthogonal_linear_network_is_orthogonal():

@@ -89,6 +89,18 @@ def test_kernel_gradients_zero_and_nonzero(digits):
         probes.kernel_gradients(models.small_cnn(digits.input_shape), x, y[:5])
 
 
+def test_kernel_gradients_use_a_loss_compiled_by_name(digits):
+    x, y = digits.x_train[:16], digits.y_train[:16]
+    keras.utils.set_random_seed(0)
+    model = models.small_cnn(digits.input_shape, "he_uniform", filters=(2,), dense_units=4)
+    default = probes.kernel_gradients(model, x, y)["logits"]  # not compiled: logits cross-entropy
+    model.compile(loss="sparse_categorical_crossentropy")  # a name, and on probabilities
+    by_name = probes.kernel_gradients(model, x, y)["logits"]
+    model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False))
+    np.testing.assert_allclose(by_name, probes.kernel_gradients(model, x, y)["logits"], rtol=1e-6)
+    assert not np.allclose(by_name, default)  # the compiled loss was used, not the default
+
+
 def test_bias_gradients(digits):
     x, y = digits.x_train[:32], digits.y_train[:32]
     model = models.small_cnn(digits.input_shape, "he_uniform")

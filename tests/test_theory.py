@@ -99,6 +99,29 @@ def test_mean_field_centred_sigmoid_is_a_scaled_tanh():
     assert plain.gradient_ratio(1, 10) < centred.gradient_ratio(1, 10) / 10  # the mean of ½ costs
 
 
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+@pytest.mark.parametrize("gain", [16.0, 128.0])
+def test_mean_field_at_large_gains_matches_adaptive_quadrature(activation, gain):
+    # 100 Gauss–Hermite nodes alone gave tanh's backward factor 0.41 at gain 128 (true: 6.24)
+    from scipy import integrate
+
+    f, df = theory.activation_pair(activation)
+
+    def expect(g, q):
+        density = lambda z: np.exp(-z * z / 2) / np.sqrt(2 * np.pi)  # noqa: E731
+        return integrate.quad(lambda z: g(np.sqrt(q) * z) * density(z), -12, 12, points=[0.0], limit=500)[0]
+
+    field = theory.mean_field(activation, 1.0, [gain] * 3)
+    q = [1.0]
+    for _ in range(3):
+        q.append(gain * expect(lambda y: f(y) ** 2, q[-1]))
+    np.testing.assert_allclose(field.pre_moment, q, rtol=1e-6)
+    chi = [gain * expect(lambda y: df(y) ** 2, qi) for qi in q[1:]]
+    np.testing.assert_allclose(field.backward_gain[1:], chi, rtol=1e-6)
+    with pytest.raises(ValueError, match="10⁸"):
+        theory.trapezoid_expectation(np.tanh, 1e9)
+
+
 def test_mean_field_rejects_bad_input():
     with pytest.raises(ValueError, match="activation"):
         theory.mean_field("swish", 1.0, [1.0])

@@ -50,7 +50,7 @@ def _nodes() -> tuple[np.ndarray, np.ndarray]:
 # (width about 1/√q for tanh) are wider than that: χ₁ of tanh is off by 10⁻³ at q ≈ 4, by 9% at
 # q ≈ 13 and by a factor 30 at q ≈ 120. Beyond _GAUSS_HERMITE_Q the one-dimensional expectations
 # use a trapezoidal rule on a grid fine enough for the width; the pair expectations refuse.
-_GAUSS_HERMITE_Q = 4.0
+_GAUSS_HERMITE_Q = theory.GAUSS_HERMITE_MAX_Q
 _PAIR_MAX_Q = _GAUSS_HERMITE_Q  # one rule for a pair's length and its correlations
 
 
@@ -59,10 +59,7 @@ def _expectation(g, q: float) -> float:
     if q <= _GAUSS_HERMITE_Q:
         nodes, weights = _nodes()
         return float(weights @ g(np.sqrt(q) * nodes))
-    step = 0.05 / np.sqrt(q)  # twenty points per feature width
-    z = step * np.arange(-math.ceil(12.0 / step), math.ceil(12.0 / step) + 1)  # through 0
-    density = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
-    return float(np.sum(g(np.sqrt(q) * z) * density) * step)
+    return theory.trapezoid_expectation(g, q)
 
 
 @cache
@@ -123,9 +120,22 @@ def chi1(activation: str, weight_variance: float, bias_variance: float) -> float
 
 
 def critical_weight_variance(activation: str, bias_variance: float) -> float:
-    """The σ_w² at which χ₁ = 1, for a given σ_b² (the critical line of the phase diagram)."""
+    """The σ_w² at which χ₁ = 1, for a given σ_b² (the critical line of the phase diagram). The
+    search starts on [0.5, 10] and doubles the upper end while χ₁ is still below 1 (the sigmoid, of
+    slope ¼ at most, is critical only near σ_w² = 100)."""
     check_variances(1.0, bias_variance)
-    return float(optimize.brentq(lambda w: chi1(activation, w, bias_variance) - 1.0, 0.5, 10.0, xtol=1e-10))
+
+    def excess(w: float) -> float:
+        return chi1(activation, w, bias_variance) - 1.0
+
+    lower, upper = 0.5, 10.0
+    if excess(lower) >= 0:
+        raise ValueError(f"χ₁ of {activation} is at least 1 already at σ_w² = {lower}")
+    while excess(upper) < 0:
+        if upper >= 1e4:
+            raise ValueError(f"χ₁ of {activation} stays below 1 up to σ_w² = {upper:g}")
+        lower, upper = upper, 2 * upper
+    return float(optimize.brentq(excess, lower, upper, xtol=1e-10))
 
 
 def _pair_expectation(g, q: float, c: float) -> float:

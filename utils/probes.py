@@ -20,16 +20,21 @@ def kernel_gradients(
     """∂loss/∂kernel for every layer with a kernel, on the batch (x, y), keyed by layer name.
 
     ``parameter="bias"`` gives ∂loss/∂bias instead, for the layers that have a bias. The loss is the
-    model's compiled loss if it has one, else cross-entropy of logits.
+    model's compiled loss if it has one (a name such as ``"mse"`` is looked up with
+    ``keras.losses.get``), else cross-entropy of logits.
     """
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
     if parameter not in ("kernel", "bias"):
         raise ValueError(f"parameter must be 'kernel' or 'bias', got {parameter!r}")
-    loss_fn = getattr(model, "loss", None) or keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    compiled = getattr(model, "loss", None)
+    if compiled is None:
+        loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    else:
+        loss_fn = keras.losses.get(compiled) if isinstance(compiled, str) else compiled
     layers = [layer for layer in model.layers if getattr(layer, parameter, None) is not None]
     with tf.GradientTape() as tape:
-        loss = loss_fn(y, model(x, training=True))
+        loss = keras.ops.mean(loss_fn(y, model(x, training=True)))  # a loss function: per example
     grads = tape.gradient(loss, [getattr(layer, parameter) for layer in layers])
     return {layer.name: g.numpy() for layer, g in zip(layers, grads)}
 

@@ -7,6 +7,7 @@ Var[W] of i.i.d. zero-mean weights; "second moment" is E[h²] of a layer's activ
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -168,6 +169,24 @@ class MeanField:
         return float(np.sqrt(np.prod(self.backward_gain[lower:upper])))
 
 
+GAUSS_HERMITE_MAX_Q = 4.0  # beyond it, Gauss–Hermite nodes are too coarse for tanh′(√q z)
+
+
+def trapezoid_expectation(g, q: float) -> float:
+    """E[g(√q z)] for a standard normal z by a trapezoidal rule on [−12, 12] with steps of
+    0.05/√q: twenty points per feature width 1/√q of a saturating unit, so it stays accurate at any
+    q > 0, where Gauss–Hermite nodes (about 0.3 apart near zero) miss the narrow features of
+    tanh′(√q z)² or σ′(√q z)² once q exceeds a few units (100 nodes: E[tanh′(√q z)²] 9% low at
+    q = 16, 16 times too low at q = 128)."""
+    positive_number("q", q)
+    if q > 1e8:  # the grid would exceed about 5·10⁶ points
+        raise ValueError(f"q = {q:.3g}: trapezoid_expectation handles q up to 10⁸")
+    step = 0.05 / np.sqrt(q)
+    z = step * np.arange(-math.ceil(12.0 / step), math.ceil(12.0 / step) + 1)  # through 0
+    density = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
+    return float(np.sum(g(np.sqrt(q) * z) * density) * step)
+
+
 def mean_field(activation: str, first_pre_moment: float, gains: Sequence[float], points: int = 100) -> MeanField:
     """Propagate the pre-activation second moment through a deep, wide, zero-bias network.
 
@@ -175,7 +194,8 @@ def mean_field(activation: str, first_pre_moment: float, gains: Sequence[float],
     outputs do not (the sigmoid's mean ½ enters through E[f²]). In the wide limit each pre-activation of layer l is Gaussian with second moment
     q_l = gain_l · E[f(√q_{l−1} z)²] (gain_l = fan_in · Var[W_l], z ~ N(0, 1)) and the backward
     pass multiplies E[(∂L/∂h)²] by χ_l = gain_l · E[f′(√q_l z)²] per layer going down (equal widths,
-    so fan_out = fan_in). The expectations are computed by Gauss–Hermite quadrature.
+    so fan_out = fan_in). The expectations are computed by Gauss–Hermite quadrature up to q = 4 and
+    by a fine trapezoidal rule beyond (`trapezoid_expectation`).
 
     Args:
         activation: "linear", "tanh", "relu", "sigmoid" or "centred_sigmoid" (σ(y) − ½).
@@ -196,6 +216,10 @@ def mean_field(activation: str, first_pre_moment: float, gains: Sequence[float],
     weights = weights / np.sqrt(2 * np.pi)
 
     def expect(g, q: float) -> float:
+        # Even-point Gauss–Hermite is exact for the homogeneous units (linear, relu) at any q;
+        # the saturating ones need the fine rule once their features get narrow.
+        if activation not in ("linear", "relu") and np.isfinite(q) and q > GAUSS_HERMITE_MAX_Q:
+            return trapezoid_expectation(g, q)
         return float(weights @ g(np.sqrt(q) * nodes))
 
     q = [float(first_pre_moment)]
