@@ -72,17 +72,27 @@ def perturbation_growth(
     depth: int = 40,
     burn_in: int = 15,
     inputs: int = 4,
+    networks: int = 1,
 ) -> float:
-    """χ₁ as measured: the geometric mean, over layers after ``burn_in``, of the factor by which an
-    infinitesimal perturbation's squared length grows per layer (Gaussian weights; the perturbation
-    is carried by the layers' Jacobians and renormalised every layer, as for a Lyapunov exponent).
-    This is the exponential growth rate; at finite width it lies slightly below χ₁, the mean factor
-    (a geometric mean is below the mean), so it crosses 1 within O(1/width) of the critical line."""
+    """χ₁ as measured: the geometric mean, over layers after ``burn_in`` (and over ``networks``
+    independent networks), of the factor by which an infinitesimal perturbation's squared length
+    grows per layer (Gaussian weights; the perturbation is carried by the layers' Jacobians and
+    renormalised every layer, as for a Lyapunov exponent). This is the exponential growth rate; at
+    finite width it lies slightly below χ₁, the mean factor (a geometric mean is below the mean), so
+    it crosses 1 within O(1/width) of the critical line."""
     f, df = theory.activation_pair(activation)
     width, depth = positive_int("width", width), positive_int("depth", depth)
+    networks = positive_int("networks", networks)
     criticality.check_variances(weight_variance, bias_variance)
     if not 0 <= burn_in < depth:
         raise ValueError(f"burn_in must be in [0, depth), got {burn_in!r}")
+    if networks > 1:  # every layer of every network weighs the same
+        logs = [
+            np.log(perturbation_growth(activation, weight_variance, bias_variance, rng, width,
+                                       depth, burn_in, inputs))
+            for _ in range(networks)
+        ]
+        return float(np.exp(np.mean(logs)))
     h = rng.standard_normal((inputs, width))
     delta = rng.standard_normal((inputs, width))
     delta /= np.linalg.norm(delta, axis=1, keepdims=True)
