@@ -601,8 +601,9 @@ def test_binary_bias(capsys, loss):
     (np.log(1 / 10), np.log(11)),     # a positive example's loss
     (np.log(1 / 10), 0.5),            # a guess
     (np.log(1 / 10), 0.3051),         # the loss of predicting 0.1 instead of 1/11
+    (np.log(0.1), 0.3251),            # frequency read as 0.1: b = ln 0.1 (right by luck), H(0.1)
 ], ids=["ratio", "log-frequency", "sign", "zero", "ln2-loss", "bits", "positive-only", "guess",
-        "loss-at-the-ratio"])
+        "loss-at-the-ratio", "frequency-0.1"])
 def test_binary_bias_rejects_wrong_answers(bias, loss):
     with pytest.raises(exercises.ExerciseIncorrect):
         exercises.check_binary_bias(bias, loss)

@@ -595,6 +595,10 @@ def check_binary_bias(bias: float, loss: float) -> None:
                 "that is the loss of predicting 0.1, the ratio 1:10; the network predicts the positives' "
                 "frequency, 1/11"
             ),
+            float(-0.1 * np.log(0.1) - 0.9 * np.log(0.9)): (
+                "that is the entropy of a frequency of 0.1, but one positive for every ten negatives is "
+                "1/11 (your bias may be right by luck: ln 0.1 equals the right log odds, ln(1/10))"
+            ),
         }
         for wrong, hint in loss_mistakes.items():
             if np.isclose(loss, wrong, rtol=2e-3):
