@@ -11,8 +11,9 @@ the branch's last layer ``W2`` (and, for Fixup, ``W1``) starts:
   ``1/√N``, N the number of residual layers).
 * ``"fixup"``: both branch layers He scaled by ``blocks^(−1/(2m−2))``, m = 2 layers per branch
   (Zhang, Dauphin & Ma 2019, their rescaling without the zero init).
-* ``"zero"``: ``W2 = 0``, so every block is the identity at initialization (SkipInit, ReZero,
-  Fixup's zero-initialized last layer).
+* ``"zero"``: ``W2 = 0``, so every block is the identity at initialization (Fixup's
+  zero-initialized last layer; SkipInit and ReZero reach the same start with a scalar multiplier
+  of the branch that starts at zero, which this builder does not have).
 """
 
 from __future__ import annotations
