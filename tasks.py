@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""One entry point for everything a reader or developer runs, with only Python 3.11+ installed.
+"""One entry point for everything a reader or developer runs, with only Python 3.11, 3.12 or 3.13 installed.
 
     python3 tasks.py build       # build the HTML book into _build/html from the stored outputs
     python3 tasks.py test        # run every test: utils unit tests, nbval over the chapters, book build
@@ -39,8 +39,9 @@ def _requirements_hash() -> str:
 
 def ensure_environment() -> None:
     """Create .venv and install the pinned requirements, unless it is already up to date."""
-    if sys.version_info < (3, 11):
-        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
+    if not (3, 11) <= sys.version_info[:2] <= (3, 13):
+        sys.exit(f"Python 3.11, 3.12 or 3.13 is needed (the pinned TensorFlow has wheels for those); "
+                 f"this is {sys.version.split()[0]}.")
     wanted = _requirements_hash()
     if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
         return
